@@ -1,0 +1,69 @@
+"""The types that carry a citation from ingest to answer."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report: its official id, title, date, language and where it came from."""
+
+    doc_id: str  # e.g. "CB(2)1292/2025"
+    title: str = ""
+    date: str = ""  # ISO date, e.g. "2025-06-25"
+    lang: str = "zh-Hant"
+    source: str = ""  # path of the file it was read from
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citable unit of a report, labelled exactly as the report numbers it.
+
+    label: "15", "66(a)", "67(5)", "fn6", "appendix2".
+    section: heading path, outermost first.
+    footnotes: labels of footnotes marked in the text ("fn6").
+    refs: labels of paragraphs the text cross-references ("11" for 參閱上文第11段).
+    chunk: position of this chunk within its passage (0 for unsplit passages).
+    """
+
+    doc: str
+    label: str
+    section: tuple[str, ...]
+    text: str
+    footnotes: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    chunk: int = 0
+
+    @property
+    def id(self) -> str:
+        """A content id: stable across rebuilds, changes when the text changes."""
+        key = "\x1f".join((self.doc, self.label, str(self.chunk), self.text))
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc,
+            "label": self.label,
+            "section": list(self.section),
+            "text": self.text,
+            "footnotes": list(self.footnotes),
+            "refs": list(self.refs),
+            "chunk": self.chunk,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "Passage":
+        return cls(
+            doc=obj["doc"],
+            label=obj["label"],
+            section=tuple(obj.get("section", ())),
+            text=obj["text"],
+            footnotes=tuple(obj.get("footnotes", ())),
+            refs=tuple(obj.get("refs", ())),
+            chunk=int(obj.get("chunk", 0)),
+        )
+
+
+class InputError(ValueError):
+    """A user's input is unusable; the message says what is wrong and how to fix it."""
