@@ -1,0 +1,160 @@
+"""Hybrid retrieval: direct citation lookup, dense + lexical search fused, structure links, abstention."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest.passage import InputError, Passage
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a question, with its fused score and how it was found."""
+
+    passage: Passage
+    score: float
+    via: str = "search"  # "lookup" (the question named it), "search", or "linked"
+    linked: tuple[Passage, ...] = ()  # footnotes, cited paragraphs, recommendations citing it
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    question: str
+    answerable: bool
+    hits: tuple[Hit, ...]
+    top_score: float  # the evidence that decides `answerable` (best dense cosine)
+
+    def to_json(self) -> dict:
+        """The `legco-rag ask --json` shape."""
+        return {
+            "question": self.question,
+            "answerable": self.answerable,
+            "citations": [
+                {"doc": h.passage.doc, "label": h.passage.label, "section": list(h.passage.section),
+                 "score": round(float(h.score), 4), "text": h.passage.text}
+                for h in self.hits
+            ],
+        }
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or an InputError saying why it cannot be asked."""
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("the question is empty: type a question, e.g. 香港2030年需要多少算力？")
+    question = " ".join(question.split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(question)} characters long; keep it under "
+                         f"{MAX_QUESTION_CHARS} characters (ask about one thing at a time)")
+    return question
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval knobs, tuned on the dev split only (see eval/)."""
+
+    pool: int = 50  # candidates taken from each of dense and lexical search
+    lexical_weight: float = 0.3  # weight of max-normalised BM25 beside dense cosine
+    link_bonus: float = 0.0  # share of a hit's score passed to the passages it links to
+    abstain_below: float = 0.0  # dense cosine under which the report is taken not to answer
+
+
+class Retriever:
+    """Answers `search(question)` over one loaded index with one embedder; the app and CLI share it."""
+
+    def __init__(self, index, embedder, settings: Settings = Settings()):
+        if embedder.dim != index.manifest["dimension"]:
+            raise InputError(f"index '{index.folder}' was built with model {index.model} "
+                             f"(dim {index.manifest['dimension']}) but the query model {embedder.name} has dim "
+                             f"{embedder.dim}: use --model {index.model} or rebuild with legco-rag build")
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.by_label = {(p.doc, p.label): p for p in index.passages}
+        self._labels = {p.label for p in index.passages}
+        self._chunk_keys = [(c.doc, c.label) for c in index.chunks]
+
+    @classmethod
+    def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
+        """Load the index at `folder` and the model it was built with (or `model`, which must match)."""
+        from index.embed import load_embedder
+        from index.store import load_index
+
+        index = load_index(folder)
+        if model and model != index.model:
+            raise InputError(f"index '{folder}' was built with model {index.model}, not {model}: "
+                             f"drop --model, or rebuild with: legco-rag build --model {model} --index {folder}")
+        return cls(index, load_embedder(index.model), settings)
+
+    def linked(self, p: Passage) -> tuple[Passage, ...]:
+        """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it."""
+        keys = [*p.footnotes, *p.refs]
+        keys += [q.label for q in self.index.passages if q.doc == p.doc and p.label in q.refs]
+        seen, out = set(), []
+        for label in keys:
+            q = self.by_label.get((p.doc, label))
+            if q is not None and label not in seen:
+                seen.add(label)
+                out.append(q)
+        return tuple(out)
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        from assistant.lookup import cited_labels
+        from assistant.normalise import fold
+
+        question = check_question(question)
+        scores, top_cosine = self._scores(question)
+        # Passages the question names outright come first, whatever their similarity.
+        named = cited_labels(fold(question), self._labels) or cited_labels(question, self._labels)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        hits = [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup")
+                for p in self.index.passages if p.label in named]
+        hits.sort(key=lambda h: named.index(h.passage.label))
+        taken = {(h.passage.doc, h.passage.label) for h in hits}
+        for key, score in ranked:
+            if len(hits) >= k:
+                break
+            if key not in taken:
+                hits.append(Hit(self.by_label[key], score))
+                taken.add(key)
+        hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
+        answerable = bool(named) or top_cosine >= self.settings.abstain_below
+        return SearchResult(question, answerable, tuple(hits), top_cosine)
+
+    def _scores(self, question: str) -> tuple[dict[tuple[str, str], float], float]:
+        """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
+        from assistant.glossary import expand
+        from assistant.normalise import cantonese_to_written, fold, tokens
+
+        s = self.settings
+        expanded = expand(question)
+        qvec = self.embedder.encode_queries([expanded])[0:1].astype(np.float32)
+        n = self.index.vectors.ntotal
+        cos, ids = self.index.vectors.search(qvec, min(s.pool, n))
+        dense: dict[tuple[str, str], float] = {}
+        for c, i in zip(cos[0], ids[0]):
+            if i >= 0:
+                key = self._chunk_keys[i]
+                dense[key] = max(dense.get(key, -1.0), float(c))
+        bm = self.index.lexical.scores(tokens(fold(cantonese_to_written(expanded))))
+        lexical: dict[tuple[str, str], float] = {}
+        top = float(bm.max()) if bm.size else 0.0
+        if top > 0:
+            for i in np.argsort(-bm)[: s.pool]:
+                if bm[i] > 0:
+                    key = self._chunk_keys[i]
+                    lexical[key] = max(lexical.get(key, 0.0), float(bm[i]) / top)
+        floor = min(dense.values()) if dense else 0.0
+        fused = {key: dense.get(key, floor) + s.lexical_weight * lexical.get(key, 0.0)
+                 for key in dense.keys() | lexical.keys()}
+        if s.link_bonus:
+            bonus: dict[tuple[str, str], float] = {}
+            for key, score in fused.items():
+                for q in self.linked(self.by_label[key]):
+                    bonus[(q.doc, q.label)] = max(bonus.get((q.doc, q.label), 0.0), s.link_bonus * score)
+            fused = {key: max(fused.get(key, 0.0), bonus.get(key, 0.0)) for key in fused.keys() | bonus.keys()}
+        top_cosine = max(dense.values()) if dense else 0.0
+        return fused, top_cosine

@@ -1,0 +1,73 @@
+"""Build an index folder from report files: parse, chunk, embed (reusing stored vectors), save."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.lexical import LexicalIndex
+from index.store import load_index, stored_vectors, write_index
+from ingest.passage import InputError, Passage
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    folder: Path
+    manifest: dict
+    embedded: int  # passages embedded in this build
+    reused: int  # passages whose stored vectors were reused
+    seconds: float
+
+
+def dense_text(p: Passage) -> str:
+    """What is embedded for a passage: its heading path as context, then its text."""
+    return " › ".join(p.section) + "\n" + p.text if p.section else p.text
+
+
+def lexical_tokens(p: Passage) -> list[str]:
+    """What the lexical index sees for a passage: folded tokens of its headings and text."""
+    from assistant.normalise import fold, tokens
+
+    return tokens(fold(" ".join(p.section) + " " + p.text))
+
+
+def collect_passages(paths: list[Path]):
+    """Parse and chunk every report; refuse two files that claim the same document id."""
+    from ingest.chunk import chunk_passages
+    from ingest.parse import load_report
+
+    documents, passages, chunks, seen = [], [], [], {}
+    for path in paths:
+        doc, parsed = load_report(path)
+        if doc.doc_id in seen:
+            raise InputError(f"'{path}' and '{seen[doc.doc_id]}' are both document {doc.doc_id}: index each report once")
+        seen[doc.doc_id] = path
+        documents.append(doc)
+        passages.extend(parsed)
+        chunks.extend(chunk_passages(parsed))
+    return documents, passages, chunks
+
+
+def build(paths: list[Path], folder: Path, embedder, progress: bool = True) -> BuildReport:
+    """Index `paths` into `folder`, embedding only chunks the existing index does not already hold."""
+    start = time.perf_counter()
+    documents, passages, chunks = collect_passages(paths)
+    known: dict[str, np.ndarray] = {}
+    try:
+        previous = load_index(folder)
+        if previous.model == embedder.name:
+            known = stored_vectors(previous)
+    except InputError:
+        pass  # nothing reusable: embed everything
+    todo = list({c.id: c for c in chunks if c.id not in known}.values())
+    fresh = embedder.encode_passages([dense_text(c) for c in todo], show_progress=progress and len(todo) > 32) \
+        if todo else np.zeros((0, embedder.dim), dtype=np.float32)
+    by_id = {**known, **{c.id: v for c, v in zip(todo, fresh)}}
+    vectors = np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
+    lexical = LexicalIndex.build([lexical_tokens(c) for c in chunks])
+    manifest = write_index(folder, passages=passages, chunks=chunks, vectors=vectors, lexical=lexical,
+                           model=embedder.name, documents=documents)
+    return BuildReport(folder=Path(folder), manifest=manifest, embedded=len(todo),
+                       reused=len(chunks) - len(todo), seconds=time.perf_counter() - start)

@@ -1,0 +1,38 @@
+"""A sparse BM25 index over token lists (bm25s), saved as a plain folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class LexicalIndex:
+    """BM25 over pre-tokenised passages; tokenising is the caller's job (see assistant.normalise.tokens)."""
+
+    def __init__(self, bm25):
+        self._bm25 = bm25
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        # bm25s refuses an empty token list; a passage with no tokens simply never matches.
+        bm25.index([tokens or [""] for tokens in token_lists], show_progress=False)
+        return cls(bm25)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder)))
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder))
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query tokens (unknown tokens score nothing)."""
+        known = [t for t in tokens if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
