@@ -1,0 +1,278 @@
+"""Answers with verbatim quotes and citations: extractive by default, an optional checked LLM on top.
+
+    answer = answer_question(Retriever.open(folder), "香港2030年需要多少算力？")
+    print(answer.text)
+    # 報告指出：
+    # 「當局委托的顧問預計，香港於2030年將需要約15 000 PFLOPS的算力。」〔第15段〕
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from assistant.cite import citation
+from assistant.normalise import detect_lang, fold
+from assistant.retrieve import Hit, SearchResult
+from ingest.passage import InputError
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMSettings
+
+LANGS = ("zh-Hant", "zh-Hans", "yue", "en")
+
+RANK_WEIGHT = 1.0  # a sentence of hit r gains RANK_WEIGHT / (1 + r): the first hit dominates
+LOOKUP_BONUS = 2.0  # a passage the question named outranks anything found by similarity
+MIN_COVERAGE = 0.2  # a further quote must share this share of the question's bigrams
+SHORT_OPENING = 20  # an opening sentence shorter than this ("67. 小組委員會建議政府當局：") takes the next one along
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence verbatim from a passage (an exact substring of its text) and where it is from."""
+
+    text: str
+    label: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, the quotes it rests on, the passages it searched and any warnings."""
+
+    question: str
+    lang: str
+    text: str
+    answerable: bool
+    quotes: tuple[Quote, ...]
+    hits: tuple[Hit, ...]
+    flagged: tuple[str, ...] = ()
+    source: str = "extractive"  # "extractive" or "llm"
+
+    def to_json(self) -> dict:
+        """The `legco-rag ask --json` shape of an answer."""
+        form = "en" if self.lang == "en" else "zh"
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "answerable": self.answerable,
+            "source": self.source,
+            "text": self.text,
+            "quotes": [{"text": q.text, "doc": q.doc, "label": q.label, "citation": citation(q.label, form)}
+                       for q in self.quotes],
+            "flagged": list(self.flagged),
+            "citations": [
+                {"doc": h.passage.doc, "label": h.passage.label, "section": list(h.passage.section),
+                 "score": round(float(h.score), 4), "via": h.via, "text": h.passage.text}
+                for h in self.hits
+            ],
+        }
+
+
+# What the extractive answer says around the quotes, per question language.
+_LEAD = {"zh-Hant": "報告指出：", "zh-Hans": "报告指出：", "yue": "報告話：", "en": "The report says:"}
+_ABSTAIN = {
+    "zh-Hant": "報告似乎沒有談及這個問題。以下是最接近的段落（相關度較低）：",
+    "yue": "報告似乎沒有談及這個問題。以下是最接近的段落（相關度較低）：",
+    "zh-Hans": "报告似乎没有谈及这个问题。以下是最接近的段落（相关度较低）：",
+    "en": "The report does not appear to address this. The closest passages (weak matches):",
+}
+_WEAK = {"zh-Hant": "（相關度較低）", "yue": "（相關度較低）", "zh-Hans": "（相关度较低）", "en": " (weak match)"}
+_NOTHING = {  # the Chinese is the same in both scripts
+    "zh-Hant": "索引中找不到任何段落。", "yue": "索引中找不到任何段落。", "zh-Hans": "索引中找不到任何段落。",
+    "en": "No passages were found in the index.",
+}
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if it is a supported answer language, else an InputError naming the choices."""
+    if lang not in LANGS:
+        raise InputError(f"answer language {lang!r} is not supported: use one of {', '.join(LANGS)}")
+    return lang
+
+
+def question_lang(question: str) -> str:
+    """The language to answer `question` in, by assistant.normalise.detect_lang."""
+    return check_lang(detect_lang(question))
+
+
+# ---- sentences -------------------------------------------------------------------------------
+
+# Chinese stops end a sentence wherever they are; ASCII ones only before a space, a CJK character
+# or the end, so "10.5", "i.e. 10" and "para. 15" stay whole. Closing quotes and brackets stay
+# with the sentence they close. A newline ends a sentence too (list items, headings).
+_END = re.compile(r"(?:[。！？；]+|[!?;]+(?=\s|[\u3000-\u9fff\uff00-\uffef]|$)|\.(?=\s|$))[”’」』）)\"']*|\n")
+_ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Mr|Ms|Mrs|Dr|cf|vs|Cap)|^\s*\(?\d+\)?)$")
+_LEADING = re.compile(r"^(?:[-•*·]\s+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*)+")  # list bullets, footnote markers left by the last stop
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of the sentences of `text`, punctuation kept, surrounding space dropped.
+
+    >>> t = "15. 政府當局表示，超算中心足夠。當局會增加算力；並確保分配。"
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['15. 政府當局表示，超算中心足夠。', '當局會增加算力；', '並確保分配。']
+    """
+    spans, start = [], 0
+    for m in _END.finditer(text):
+        if m.group().startswith(".") and _ABBREVIATION.search(text[start:m.start()]):
+            continue  # "i.e." or the "15." that numbers a paragraph
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        chunk = text[a:b]
+        a += len(chunk) - len(chunk.lstrip())
+        b -= len(chunk) - len(chunk.rstrip())
+        if lead := _LEADING.match(text[a:b]):
+            a += lead.end()
+        if a < b and re.search(r"\w", text[a:b]):
+            out.append((a, b))
+    return out
+
+
+# ---- scoring ---------------------------------------------------------------------------------
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of each CJK run of fold(text) (one script, lower case), plus each ASCII word or number.
+
+    >>> sorted(bigrams("香港2030年算力 PFLOPS"))
+    ['2030', 'pflops', '年算', '算力', '香港']
+    """
+    folded = fold(text)
+    grams = set(re.findall(r"[a-z0-9]{2,}", folded))
+    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", folded):
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+        if len(run) == 1:
+            grams.add(run)
+    return frozenset(grams)
+
+
+def coverage(question: frozenset[str], sentence: frozenset[str]) -> float:
+    """The share of the question's bigrams found in the sentence: |Q ∩ S| / |Q| (0 for an empty Q)."""
+    return len(question & sentence) / len(question) if question else 0.0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rank: int
+    start: int
+    end: int
+    score: float  # coverage + RANK_WEIGHT / (1 + rank) (+ LOOKUP_BONUS for a named passage)
+    coverage: float
+    hit: Hit
+
+
+def _candidates(q: frozenset[str], rank: int, hit: Hit) -> list[_Candidate]:
+    """The sentences of one hit worth quoting, best first: its opening for a lookup, else by score."""
+    text = hit.passage.text
+    spans = sentences(text)
+    if not spans:
+        return []
+    weight = RANK_WEIGHT / (1 + rank)
+    if hit.via == "lookup":
+        # The question named this passage: what it opens with is what the reader asked for.
+        opening = spans[:2] if spans[0][1] - spans[0][0] < SHORT_OPENING else spans[:1]
+        return [_Candidate(rank, a, b, LOOKUP_BONUS + weight, 1.0, hit) for a, b in opening]
+    scored = []
+    for position, (a, b) in enumerate(spans):
+        c = coverage(q, bigrams(text[a:b]))
+        scored.append((-(c + weight), position, _Candidate(rank, a, b, c + weight, c, hit)))
+    scored.sort(key=lambda t: t[:2])  # ties go to the earlier sentence, usually the topic sentence
+    per_passage = 2 if rank == 0 else 1
+    return [c for _, _, c in scored[:per_passage]]
+
+
+def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
+    """The best 1..max_quotes sentences of the top hits, in rank order then text order.
+
+    Each sentence scores coverage(question, sentence) + RANK_WEIGHT / (1 + rank); a hit the
+    question named (via == "lookup") gives its opening sentence(s) instead. The best sentence
+    is always taken; further ones need MIN_COVERAGE, unless the question shares no bigram with
+    any passage (an English question on a Chinese report), where rank alone decides.
+    """
+    if max_quotes < 1:
+        raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
+    q = bigrams(result.question)
+    pool = [c for rank, hit in enumerate(result.hits[:max_quotes]) for c in _candidates(q, rank, hit)]
+    if not pool:
+        return ()
+    pool.sort(key=lambda c: (-c.score, c.rank, c.start))
+    any_overlap = any(c.coverage > 0 for c in pool if c.hit.via != "lookup")
+    chosen = [pool[0]]
+    for c in pool[1:]:
+        if len(chosen) >= max_quotes:
+            break
+        if c.hit.via == "lookup" or not any_overlap or c.coverage >= MIN_COVERAGE:
+            chosen.append(c)
+    chosen.sort(key=lambda c: (c.rank, c.start))
+    return tuple(Quote(c.hit.passage.text[c.start:c.end], c.hit.passage.label, c.hit.passage.doc)
+                 for c in chosen)
+
+
+# ---- composing -------------------------------------------------------------------------------
+
+def cite(label: str, doc: str, lang: str, with_doc: bool = False) -> str:
+    """〔第15段〕 for Chinese answers, [para. 15] for English ones; the report id too when asked."""
+    form = "en" if lang == "en" else "zh"
+    text = citation(label, form)
+    if with_doc:
+        text = f"{text[0]}{doc} {text[1:]}"
+    return text
+
+
+def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:
+    """「sentence」〔第15段〕 or “sentence” [para. 15]: the sentence stays as the report wrote it."""
+    marks = ("“", "”") if lang == "en" else ("「", "」")
+    space = " " if lang == "en" else ""
+    return f"{marks[0]}{quote.text}{marks[1]}{space}{cite(quote.label, quote.doc, lang, with_doc)}"
+
+
+def abstention(hits: tuple[Hit, ...], lang: str, n: int = 3) -> str:
+    """'The report does not appear to address this', then the closest passages as weak matches."""
+    if not hits:
+        return _NOTHING[lang]
+    with_doc = len({h.passage.doc for h in hits[:n]}) > 1
+    lines = [_ABSTAIN[lang]]
+    for h in hits[:n]:
+        section = " › ".join(h.passage.section)
+        where = f" {section}" if section else ""
+        lines.append(f"- {cite(h.passage.label, h.passage.doc, lang, with_doc)}{where}{_WEAK[lang]}")
+    return "\n".join(lines)
+
+
+def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) -> Answer:
+    """The extractive answer: the best sentences of the top passages, quoted verbatim and cited.
+
+    lang: "zh-Hant", "zh-Hans", "yue" or "en"; detected from the question when None.
+    """
+    lang = check_lang(lang) if lang else question_lang(result.question)
+    if not result.answerable or not result.hits:
+        return Answer(result.question, lang, abstention(result.hits, lang, max(max_quotes, 1)),
+                      False, (), result.hits)
+    quotes = pick_quotes(result, max_quotes)
+    with_doc = len({q.doc for q in quotes}) > 1
+    text = "\n".join([_LEAD[lang], *(quote_line(q, lang, with_doc) for q in quotes)])
+    return Answer(result.question, lang, text, True, quotes, result.hits)
+
+
+def answer_question(retriever, question: str, k: int = 5, llm: "LLMSettings | None" = None,
+                    lang: str | None = None) -> Answer:
+    """Search, then answer: extractively, or with the LLM in `llm` when given (checked, with fallback).
+
+    The LLM is asked only when the report appears to answer; if it cannot be reached the
+    extractive answer is returned with a flag saying so.
+    """
+    result = retriever.search(question, k=k)
+    lang = check_lang(lang) if lang else question_lang(result.question)
+    extractive = compose(result, lang)
+    if llm is None or not extractive.answerable:
+        return extractive
+    from assistant.llm import LLMError, llm_answer
+
+    try:
+        return llm_answer(result, llm, lang)
+    except LLMError as e:
+        note = f"the LLM was unreachable ({e}); showing the extractive answer instead"
+        return replace(extractive, flagged=(*extractive.flagged, note))
