@@ -1,0 +1,111 @@
+"""The bilingual glossary (data/glossary.tsv): English and variant names → the report's Chinese terms.
+
+The lexical index only sees the report's Traditional Chinese, so `expand` appends the Chinese
+term for every English name, abbreviation or Chinese variant found in a query.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.normalise import fold
+
+GLOSSARY_TSV = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
+COLUMNS = ("zh", "en", "aliases")
+_CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary row: the report's Chinese term, its official English name, other names."""
+
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that should lead to `zh`: the English name and the aliases."""
+        return (self.en, *self.aliases)
+
+
+def load(path: str | Path | None = None) -> tuple[Term, ...]:
+    """Read a glossary TSV (columns zh, en, aliases split by `|`; `#` lines are comments)."""
+    path = Path(path or GLOSSARY_TSV)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
+    if not rows or tuple(rows[0][1].split("\t")) != COLUMNS:
+        raise ValueError(f"{path}: the first row must be the header {'<TAB>'.join(COLUMNS)}")
+    terms = []
+    for n, line in rows[1:]:
+        cols = line.split("\t")
+        if len(cols) != 3 or not cols[0] or not cols[1]:
+            raise ValueError(f"{path}:{n}: expected zh<TAB>en<TAB>aliases with zh and en filled, got {line!r}")
+        aliases = tuple(a.strip() for a in cols[2].split("|") if a.strip())
+        terms.append(Term(cols[0].strip(), cols[1].strip(), aliases))
+    return tuple(terms)
+
+
+@functools.lru_cache(maxsize=None)
+def _default() -> tuple[Term, ...]:
+    return load()
+
+
+def terms_zh(terms: tuple[Term, ...] | None = None) -> list[str]:
+    """The Chinese words of the glossary (zh and Chinese aliases), for jieba's dictionary."""
+    words: dict[str, None] = {}
+    for term in terms if terms is not None else _default():
+        for word in (term.zh, *term.aliases):
+            if _CJK.search(word):
+                words[word] = None
+    return list(words)
+
+
+def _name_pattern(name: str, plural: bool = True) -> str:
+    """Regex for a folded name: spaces/hyphens/commas optional, word boundaries at Latin ends, plural -s."""
+    body = re.escape(name)
+    body = re.sub(r"(?:\\ |\\-|-| |,)+", r"[\\s,\\-]*", body)
+    body = body.replace("centre", "cent(?:re|er)").replace("programme", "program(?:me)?")
+    if re.match(r"[a-z0-9]", name):
+        body = r"(?<![a-z0-9])" + body
+    if plural and re.search(r"[a-z]$", name):
+        body += r"(?:e?s)?"
+    if re.search(r"[a-z0-9]$", name):
+        body += r"(?![a-z0-9])"
+    return body
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(terms: tuple[Term, ...]) -> tuple[re.Pattern, dict[int, list[Term]]]:
+    by_name: dict[str, list[Term]] = {}  # one name may lead to several rows (數碼/數字 synonyms)
+    plural: dict[str, bool] = {}  # abbreviations take no plural -s: "HAS" is not HA
+    for term in terms:
+        for name in term.names:
+            key = fold(name)
+            if term not in by_name.setdefault(key, []):
+                by_name[key].append(term)
+            plural[key] = plural.get(key, True) and not name.split()[-1].isupper()
+    names = sorted(by_name, key=len, reverse=True)  # longest first: "generative ai" before "ai"
+    if not names:
+        return re.compile(r"(?!)"), {}  # an empty glossary names nothing
+    pattern = re.compile("|".join(f"({_name_pattern(n, plural[n])})" for n in names))
+    return pattern, {i: by_name[n] for i, n in enumerate(names, 1)}
+
+
+def find(query: str, terms: tuple[Term, ...] | None = None) -> list[Term]:
+    """Glossary terms named in a query, in order, without repeats: find("iAM Smart") → [Term(zh="智方便", ...)]."""
+    pattern, by_group = _matcher(terms if terms is not None else _default())
+    found: dict[str, Term] = {}
+    for m in pattern.finditer(fold(query)):
+        for term in by_group[m.lastindex]:
+            found.setdefault(term.zh, term)
+    return list(found.values())
+
+
+def expand(query: str, terms: tuple[Term, ...] | None = None) -> str:
+    """The query plus the Chinese terms it names in other words: expand("iAM Smart login") → "iAM Smart login 智方便"."""
+    folded = fold(query)
+    extra = [t.zh for t in find(query, terms) if fold(t.zh) not in folded]
+    return " ".join([query, *extra]) if extra else query
