@@ -1,0 +1,264 @@
+"""Parse a LegCo report's text into citable passages: paragraphs, sub-items, footnotes, appendices.
+
+The layout (as in data/reports/*.txt): front matter, then numbered paragraphs ("2. ...") under
+short unnumbered heading lines; paragraph 1 may be the unnumbered text under the first heading;
+lists of sub-items ("- (a) ...", "(5) ..."); footnotes ("⁶ ...") dropped wherever a page ended,
+sometimes in the middle of a paragraph; a signature ending in a date; then the appendices.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.passage import Document, InputError, Passage
+from ingest.read import date_of, read_report
+from ingest.refs import SUPERSCRIPTS, cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
+
+_PARA = re.compile(r"(\d{1,3})[.．](?!\d)\s*(.*)")
+_ITEM = re.compile(r"(?:[-‧•·*]\s*)?[(（]([0-9]{1,2}|[a-z]{1,4})[)）]\s*(.*)")
+_NOTE = re.compile(f"([{SUPERSCRIPTS}]+)\\s*(.*)")
+_PAGE_NUMBER = re.compile(r"[-–—]?\s*\d{1,3}\s*[-–—]?|第\s*\d+\s*頁|Page \d+", re.I)
+_APPENDIX = re.compile(r"(附錄|Appendix)\s*[0-9IVX一二三四五六七八九十]{1,4}", re.I)
+_SENTENCE_END = "。；：！？.;:!?…"
+_CLOSERS = "”’」』)）]\"' "
+# The fixed parts of a LegCo committee report; its topics and sub-topics are found from structure.
+_PART = re.compile(
+    r"目的|背景|引言|結論|建議|徵詢意見|諮詢|商議工作|參觀活動"
+    r"|(?:小組|法案|事務|專責|聯合|調查)?委員會(?:的(?:商議工作|工作|參觀活動|.{0,4}活動))?"
+    r"|Purpose|Background|Conclusions?|Recommendations?|Advice sought"
+    r"|(?:The |Deliberations of the |Visits? of the )?(?:Sub-?committee|Bills Committee|Panel)",
+    re.I,
+)
+
+
+def load_report(path: str | Path) -> tuple[Document, list[Passage]]:
+    """Read and parse a report file.
+
+    >>> doc, passages = load_report("data/reports/cb2-1292-2025.zh-Hant.txt")
+    >>> doc.doc_id, passages[14].label
+    ('CB(2)1292/2025', '15')
+    """
+    doc, text = read_report(path)
+    return doc, parse_report(text, doc.doc_id)
+
+
+@dataclass(frozen=True)
+class _Line:
+    kind: str  # "blank", "para", "item", "note" or "text"
+    raw: str
+    key: str = ""  # paragraph number, item key or footnote number
+    body: str = ""  # the text after the number or marker
+
+
+def _classify(raw: str) -> _Line:
+    line = raw.strip()
+    if not line or _PAGE_NUMBER.fullmatch(line):
+        return _Line("blank", line)
+    for kind, pattern in (("note", _NOTE), ("para", _PARA), ("item", _ITEM)):
+        if m := pattern.fullmatch(line):
+            key = str(int(m[1].translate(str.maketrans(SUPERSCRIPTS, "0123456789")))) if kind == "note" else m[1]
+            return _Line(kind, line, key, m[2])
+    return _Line("text", line)
+
+
+@dataclass
+class _Unit:
+    """A passage being assembled from pieces of text."""
+
+    label: str
+    pieces: list[str]
+    run: int  # index of the body heading run above it; -1 for none
+    group: tuple[str, ...] = ()  # headings inside a list, above a sub-item
+
+    def ended(self) -> bool:
+        return ends_sentence(_join(self.pieces))
+
+
+@dataclass
+class _Walk:
+    units: list[_Unit] = field(default_factory=list)
+    notes: dict[str, _Unit] = field(default_factory=dict)
+    runs: list[list[str]] = field(default_factory=list)  # consecutive heading lines between paragraphs
+    list_headings: set[str] = field(default_factory=set)  # headings that group sub-items of a list
+    tail: list[str] = field(default_factory=list)  # lines after the signature: the appendices
+
+
+def parse_report(text: str, doc_id: str) -> list[Passage]:
+    """Passages of a report's text: paragraphs and their sub-items, then footnotes, then appendices.
+
+    >>> [p.label for p in parse_report("目的\\n\\n本文件旨在匯報。\\n\\n背景\\n\\n2. 見附錄。¹\\n\\n¹ 註。", "X")]
+    ['1', '2', 'fn1']
+    """
+    walk = _walk([_classify(line) for line in text.splitlines()], doc_id)
+    paths = heading_paths(walk.runs, walk.list_headings)
+
+    def section(unit: _Unit) -> tuple[str, ...]:
+        return (paths[unit.run] if unit.run >= 0 else ()) + unit.group
+
+    passages = [_passage(doc_id, u.label, section(u), u.pieces) for u in walk.units]
+    cited_in = {}
+    for p in passages:
+        for note in p.footnotes:
+            cited_in.setdefault(note, p.section)
+    for label, unit in sorted(walk.notes.items(), key=lambda item: int(item[0][2:])):
+        passages.append(_passage(doc_id, label, cited_in.get(label, section(unit)), unit.pieces))
+    for n, (heading, body) in enumerate(_appendices(walk.tail), 1):
+        passages.append(Passage(doc_id, f"appendix{n}", heading, strip_markdown(body)))
+    return passages
+
+
+def _passage(doc_id: str, label: str, section: tuple[str, ...], pieces: list[str]) -> Passage:
+    raw = _join(pieces)
+    text = strip_markdown(strip_footnote_markers(raw)).strip()
+    notes = () if label.startswith("fn") else footnote_markers(raw)
+    return Passage(doc_id, label, section, text, footnotes=notes, refs=cross_refs(text))
+
+
+def _walk(lines: list[_Line], doc_id: str) -> _Walk:
+    """One pass over the body: assemble paragraphs, sub-items and footnotes, collect heading runs."""
+    out = _Walk()
+    start = _body_start(lines, doc_id)
+    pending: list[str] = []  # heading lines since the last paragraph or sub-item
+    para = current = note = None  # current paragraph; unit that text continues; last footnote
+    group: tuple[str, ...] = ()
+    previous = "blank"  # kind of the previous line, blank lines included
+
+    def flush() -> int:
+        nonlocal pending
+        if pending:
+            out.runs.append(pending)
+            pending = []
+        return len(out.runs) - 1
+
+    for i in range(start, len(lines)):
+        line = lines[i]
+        kind = line.kind
+        if kind == "para" and para is not None and int(line.key) != int(para.label) + 1:
+            kind = "text"  # "2025. ..." or a misnumbered line: not the next paragraph
+        if kind == "item" and para is None:
+            kind = "text"
+        if kind == "note":
+            label = f"fn{line.key}"
+            if label in out.notes:  # a repeated number: keep the text, keep labels unique
+                out.notes[label].pieces.append(line.body)
+            else:
+                out.notes[label] = _Unit(label, [line.body], run=len(out.runs) - 1)
+            note = out.notes[label]
+        elif kind == "para":
+            para = current = _Unit(str(int(line.key)), [line.body], run=flush())
+            out.units.append(para)
+            group = ()
+        elif kind == "item":
+            if pending:  # headings inside a list label the sub-items that follow
+                group = tuple(pending)
+                out.list_headings.update(pending)
+                pending = []
+            current = _Unit(f"{para.label}({line.key})", [line.body], run=para.run, group=group)
+            out.units.append(current)
+        elif kind == "text":
+            text = line.raw
+            if previous == "note":  # a footnote running onto its next line
+                note.pieces.append(text)
+            elif current and not pending and not current.ended():  # cut by a page break or a footnote
+                current.pieces.append(text)
+            elif note and _last_content(lines, i) == "note" and not note.ended():
+                note.pieces.append(text)  # a footnote cut by a page break
+            elif current and not pending and not is_heading(text):
+                current.pieces.append(text)  # an unnumbered continuation after a full stop
+            elif current and (date_of(text) or _APPENDIX.fullmatch(text)):
+                out.tail = [x.raw for x in lines[i + (0 if _APPENDIX.fullmatch(text) else 1):]]
+                break  # the signature (its lines are in `pending`, dropped) or the first appendix
+            elif is_heading(text):
+                pending.append(text)
+            elif para is None:  # the unnumbered paragraph 1 under the first heading
+                para = current = _Unit("1", [text], run=flush())
+                out.units.append(para)
+            else:
+                flush()
+                current.pieces.append(text)
+        previous = kind
+    return out
+
+
+def _body_start(lines: list[_Line], doc_id: str) -> int:
+    """Index of the heading above the first paragraph: what comes before it is front matter."""
+    first = next((i for i, line in enumerate(lines) if line.kind == "para"
+                  or (line.kind == "text" and not is_heading(line.raw))), None)
+    if first is None:
+        raise InputError(f"no paragraphs found in report {doc_id}: expected numbered paragraphs like "
+                         "'2. ...' under heading lines, as in a LegCo report")
+    heading = next((i for i in range(first - 1, -1, -1) if lines[i].kind != "blank"), None)
+    return heading if heading is not None and lines[heading].kind == "text" else first
+
+
+def _last_content(lines: list[_Line], i: int) -> str:
+    """Kind of the nearest non-blank line before line i."""
+    return next((lines[j].kind for j in range(i - 1, -1, -1) if lines[j].kind != "blank"), "blank")
+
+
+def heading_paths(runs: list[list[str]], list_headings: set[str]) -> list[tuple[str, ...]]:
+    """The heading path after each run of consecutive heading lines.
+
+    Levels come from structure: a heading directly above another is its parent; a heading that
+    also groups a list's sub-items (as the recommendations do) is a topic, level 2; the fixed
+    parts of a report (目的, 背景, 建議, ...) are level 1; any other heading is a sub-topic under
+    the open topic.
+
+    >>> heading_paths([["商議工作", "智慧出行", "自動駕駛車輛"], ["實時交通燈號"], ["建議"]], set())
+    [('商議工作', '智慧出行', '自動駕駛車輛'), ('商議工作', '智慧出行', '實時交通燈號'), ('建議',)]
+    """
+    stack: list[tuple[int, str, bool]] = []  # (level, heading, may hold sub-headings)
+    paths = []
+    for run in runs:
+        head = run[0]
+        if not stack or _PART.fullmatch(head) or (len(run) > 1 and run[1] in list_headings):
+            level = 1
+        elif head in list_headings or len(run) > 1:
+            level = 2
+        else:  # a sub-topic: one level below the deepest open parent
+            level = max((lv for lv, _, parent in stack if parent), default=1) + 1
+        stack = [e for e in stack if e[0] < level] + [
+            (level + k, h, k < len(run) - 1 or level + k == 1 or h in list_headings) for k, h in enumerate(run)]
+        paths.append(tuple(h for _, h, _ in stack))
+    return paths
+
+
+def _appendices(lines: list[str]) -> list[tuple[tuple[str, ...], str]]:
+    """(heading lines, text) of each appendix; each starts with the line the first one starts with."""
+    lines = [line.strip() for line in lines if line.strip() and not _PAGE_NUMBER.fullmatch(line.strip())]
+    blocks: list[list[str]] = []
+    for line in lines:
+        starts = not blocks or line == lines[0] or _APPENDIX.fullmatch(line)
+        if starts and (not blocks or len(blocks[-1]) > 2):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return [(tuple(b[:2]), "\n".join(b[2:])) if len(b) > 2 else (tuple(b[:1]), "\n".join(b[1:])) for b in blocks]
+
+
+def is_heading(line: str) -> bool:
+    """A short line that does not end a sentence: a heading (or a line cut by a page break)."""
+    text = strip_markdown(line).strip()
+    return 0 < len(text) <= 50 and text[-1] not in _SENTENCE_END + "，、,"
+
+
+def ends_sentence(text: str) -> bool:
+    """True if the text ends a sentence or a list item ("。", "；", "；及", "：")."""
+    text = strip_markdown(strip_footnote_markers(text)).rstrip(_CLOSERS)
+    text = re.sub(r"(?<=[；;,，])\s*(及|或|and|or)$", "", text)
+    return bool(text) and text[-1] in _SENTENCE_END
+
+
+def _join(pieces: list[str]) -> str:
+    """Pieces of one passage joined: Chinese without a space, English words with one."""
+    text = ""
+    for piece in pieces:
+        piece = piece.strip()
+        space = text and piece and _latin(text[-1]) and _latin(piece[0])
+        text += (" " if space else "") + piece
+    return text
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum() or char in ",.;:)"
