@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.ann import AnnSpec, apply_search_params, build_ann, choose_index, reconstruct_all
 from index.lexical import LexicalIndex
 from ingest.passage import Document, InputError, Passage
 
@@ -70,8 +71,13 @@ def _read_jsonl(path: Path) -> tuple[Passage, ...]:
 
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
-                lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None) -> dict:
-    """Write a complete index to `folder` atomically and return its manifest."""
+                lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
+                ann: AnnSpec | None = None) -> dict:
+    """Write a complete index to `folder` atomically and return its manifest.
+
+    The FAISS index is `ann` or, by default, the one `choose_index` picks for the collection's size;
+    its kind and search parameters go into the manifest and are applied again by `load_index`.
+    """
     import faiss
 
     if len(chunks) != len(vectors):
@@ -82,9 +88,8 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     try:
         _write_jsonl(tmp / PASSAGES, passages)
         _write_jsonl(tmp / CHUNKS, chunks)
-        flat = faiss.IndexFlatIP(vectors.shape[1])
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(tmp / VECTORS))
+        ann = ann or choose_index(len(vectors), vectors.shape[1])
+        faiss.write_index(build_ann(ann, vectors), str(tmp / VECTORS))
         lexical.save(tmp / LEXICAL)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -92,7 +97,8 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "dimension": int(vectors.shape[1]),
             "count": len(passages),
             "chunks": len(chunks),
-            "faiss": "IndexFlatIP",
+            "faiss": ann.factory,
+            "ann": ann.to_json(),
             "documents": [
                 {"doc_id": d.doc_id, "title": d.title, "date": d.date, "lang": d.lang, "source": d.source,
                  "sha256": file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else ""}
@@ -161,6 +167,8 @@ def load_index(folder: Path) -> Index:
         passages = _read_jsonl(folder / PASSAGES)
         chunks = _read_jsonl(folder / CHUNKS)
         vectors = faiss.read_index(str(folder / VECTORS))
+        if "ann" in manifest:  # indexes written before AnnSpec were exact: nothing to set
+            apply_search_params(vectors, AnnSpec.from_json(manifest["ann"]).search)
         lexical = LexicalIndex.load(folder / LEXICAL)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
         raise InputError(f"index '{folder}' cannot be read ({type(e).__name__}): {rebuild}") from None
@@ -177,5 +185,5 @@ def load_index(folder: Path) -> Index:
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
     """Chunk id → stored vector, so a rebuild can skip chunks it has already embedded."""
-    matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    matrix = reconstruct_all(index.vectors)
     return {c.id: matrix[i] for i, c in enumerate(index.chunks)}

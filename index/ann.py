@@ -1,0 +1,174 @@
+"""Which FAISS index to build for a collection of a given size, and building it.
+
+Exact search (a flat inner-product scan) up to EXACT_UP_TO vectors, where one query still scans
+the whole matrix in a few milliseconds on 2 cores; beyond that an inverted file (IVF) whose
+nlist grows with the square root of the collection and whose nprobe keeps recall@10 against
+exact search at or above 0.95 (measured by `python -m eval bench`, see docs/benchmarks.md).
+
+    spec = choose_index(len(vectors), vectors.shape[1])
+    index = build_ann(spec, vectors)   # trained, filled, search parameters applied
+    scores, ids = index.search(queries, 10)
+
+All indexes use inner product over L2-normalised vectors (= cosine similarity).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Measured on 2 cores (docs/benchmarks.md): a flat scan of 200k × 384 float32 takes ~10 ms per
+# query; at 1M it takes ~50 ms, over the target, while IVF answers in ~2 ms at recall ≥ 0.95.
+EXACT_UP_TO = 200_000
+# k-means sees at most this many points per centroid: enough for stable centroids, and keeps
+# training at 1M vectors under a minute on 2 cores.
+TRAIN_POINTS_PER_LIST = 64
+KINDS = ("flat", "ivf", "hnsw")
+
+
+@dataclass(frozen=True)
+class AnnSpec:
+    """A FAISS index recipe: its kind, faiss factory string, and build- and search-time parameters.
+
+    kind: "flat" (exact), "ivf" (inverted file, exact vectors) or "hnsw" (graph).
+    factory: the `faiss.index_factory` description, e.g. "Flat", "IVF4096,Flat", "HNSW32,Flat".
+    search: search-time parameters applied after load, e.g. {"nprobe": 48} or {"efSearch": 96}.
+    build: build-time parameters, e.g. {"train_size": 262144} or {"efConstruction": 80}.
+    """
+
+    kind: str
+    factory: str
+    search: dict = field(default_factory=dict)
+    build: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "factory": self.factory, "search": dict(self.search), "build": dict(self.build)}
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "AnnSpec":
+        if obj.get("kind") not in KINDS:
+            raise ValueError(f"unknown ANN index kind {obj.get('kind')!r}: expected one of {', '.join(KINDS)}")
+        return cls(kind=obj["kind"], factory=obj["factory"], search=dict(obj.get("search", {})),
+                   build=dict(obj.get("build", {})))
+
+
+def ivf_lists(n: int) -> int:
+    """nlist for an IVF over n vectors: the power of two nearest 4·√n, between 64 and 65536."""
+    target = 4 * math.sqrt(max(n, 1))
+    return int(min(65536, max(64, 2 ** round(math.log2(target)))))
+
+
+def flat_spec() -> AnnSpec:
+    return AnnSpec("flat", "Flat")
+
+
+def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
+    """IVF with nlist from `ivf_lists(n)`; nprobe defaults to nlist/64 (1.6 % of the lists), at least 16."""
+    nlist = ivf_lists(n)
+    nprobe = nprobe or max(16, nlist // 64)
+    return AnnSpec("ivf", f"IVF{nlist},Flat", {"nprobe": nprobe},
+                   {"train_size": min(n, TRAIN_POINTS_PER_LIST * nlist)})
+
+
+def hnsw_spec(m: int = 32, ef_construction: int = 80, ef_search: int = 128) -> AnnSpec:
+    return AnnSpec("hnsw", f"HNSW{m},Flat", {"efSearch": ef_search}, {"efConstruction": ef_construction})
+
+
+def choose_index(n: int, dim: int) -> AnnSpec:
+    """The index for n vectors of dimension dim: exact up to EXACT_UP_TO, IVF beyond.
+
+    >>> choose_index(5_000, 384).kind, choose_index(1_000_000, 384).factory
+    ('flat', 'IVF4096,Flat')
+    """
+    if n < 0 or dim <= 0:
+        raise ValueError(f"cannot choose an index for {n} vectors of dimension {dim}")
+    if n <= EXACT_UP_TO:
+        return flat_spec()
+    return ivf_spec(n)
+
+
+def make_empty(spec: AnnSpec, dim: int):
+    """An untrained, empty faiss index for `spec` (inner product)."""
+    import faiss
+
+    index = faiss.index_factory(dim, spec.factory, faiss.METRIC_INNER_PRODUCT)
+    if spec.kind == "hnsw" and "efConstruction" in spec.build:
+        index.hnsw.efConstruction = int(spec.build["efConstruction"])
+    return index
+
+
+def apply_search_params(index, params: dict) -> None:
+    """Set search-time parameters (nprobe, efSearch, …) on a built or loaded index, in place."""
+    import faiss
+
+    space = faiss.ParameterSpace()
+    for name, value in params.items():
+        space.set_index_parameter(index, name, value)
+
+
+def build_ann(spec: AnnSpec, vectors: np.ndarray, seed: int = 0):
+    """Train (on a seeded sample of `vectors`), fill and parameterise the index `spec` describes."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2:
+        raise ValueError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
+    index = make_empty(spec, vectors.shape[1])
+    if not index.is_trained:
+        size = min(len(vectors), int(spec.build.get("train_size", len(vectors))))
+        nlist = _ivf(index).nlist if spec.kind == "ivf" else 0
+        if len(vectors) < nlist:
+            raise ValueError(f"{spec.factory} needs at least {nlist} vectors to train, got {len(vectors)}: "
+                             f"use choose_index(n, dim), which picks an exact index for small collections")
+        sample = vectors if size >= len(vectors) else \
+            vectors[np.sort(np.random.default_rng(seed).choice(len(vectors), size, replace=False))]
+        if spec.kind == "ivf":
+            # the sample is sized on purpose (TRAIN_POINTS_PER_LIST); silence faiss's "too few points"
+            _ivf(index).cp.min_points_per_centroid = 1
+            _ivf(index).cp.seed = seed
+        index.train(sample)
+    for start in range(0, len(vectors), 1 << 16):
+        index.add(vectors[start:start + (1 << 16)])
+    apply_search_params(index, spec.search)
+    return index
+
+
+def reconstruct_all(index) -> np.ndarray:
+    """Every stored vector, in id order, for any of the KINDS (an IVF gets a direct map first)."""
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    ivf = _ivf(index)
+    if ivf is not None and ivf.direct_map.type == 0:  # 0 = NoMap
+        ivf.make_direct_map()
+    return index.reconstruct_n(0, index.ntotal)
+
+
+def exact_search(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the k nearest vectors by inner product, per query: the ground truth for recall."""
+    import faiss
+
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return flat.search(np.ascontiguousarray(queries, dtype=np.float32), k)[1]
+
+
+def recall_at_k(found: np.ndarray, truth: np.ndarray, k: int = 10) -> float:
+    """Mean share of the true top-k ids found in the top-k returned (recall@k against exact search).
+
+    >>> recall_at_k(np.array([[1, 2, 9]]), np.array([[1, 2, 3]]), 3)
+    0.6666666666666666
+    """
+    found, truth = np.asarray(found)[:, :k], np.asarray(truth)[:, :k]
+    if found.shape[0] != truth.shape[0]:
+        raise ValueError(f"{found.shape[0]} result rows but {truth.shape[0]} ground-truth rows")
+    hits = sum(len(set(f[f >= 0].tolist()) & set(t[t >= 0].tolist())) for f, t in zip(found, truth))
+    return hits / max(1, sum(int((t >= 0).sum()) for t in truth))
+
+
+def _ivf(index):
+    """The IndexIVF inside `index`, or None for other kinds."""
+    import faiss
+
+    try:
+        return faiss.extract_index_ivf(index)
+    except RuntimeError:
+        return None
