@@ -1,0 +1,353 @@
+"""HTML for the app: answers with citation chips, the citation panel, the browsable report.
+
+Pure functions of passages and answers. Every piece of report or user text goes through
+html.escape, so a passage containing "<script>" is shown as text and never runs. The HTML is
+written on one line (newlines become <br>) because the chat renders Markdown, and a blank line
+would end the HTML block and let Markdown rewrite the report's text.
+
+A chip is a <button class="cite-chip" value="turn|doc|label"> (the chat's sanitiser keeps `value`
+but drops data-* attributes); the app's page script turns a click on any chip, in the chat, the
+panel or the report, into "open this passage in the panel".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from assistant.cite import citation, citation_text
+from ingest.passage import Document, Passage
+
+SNIPPET_CHARS = 70  # how much of a linked passage the panel shows beside its chip
+NO_SECTION = "（未分節）"
+
+
+def form(lang: str) -> str:
+    """The citation form for an answer language: "en" for English, "zh" for every Chinese."""
+    return "en" if lang == "en" else "zh"
+
+
+def _text(text: str) -> str:
+    """Report or user text as HTML: escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br>")
+
+
+# ---- chips -----------------------------------------------------------------------------------
+
+def chip_key(doc: str, label: str, turn: int | None = None) -> str:
+    """What a chip tells the app: 'turn|doc|label', turn empty when the chip is not from an answer.
+
+    >>> chip_key("CB(2)1292/2025", "15", 0)
+    '0|CB(2)1292/2025|15'
+    """
+    return f"{'' if turn is None else turn}|{doc}|{label}"
+
+
+def parse_chip_key(key: object) -> tuple[int | None, str, str]:
+    """(turn, doc, label) from a chip key; ValueError for anything else (the key comes from a browser).
+
+    >>> parse_chip_key("|CB(2)1292/2025|fn6")
+    (None, 'CB(2)1292/2025', 'fn6')
+    """
+    if not isinstance(key, str) or key.count("|") < 2:
+        raise ValueError(f"not a citation key: {key!r}")
+    turn, rest = key.split("|", 1)
+    doc, label = rest.rsplit("|", 1)
+    if not doc or not label or not (turn == "" or turn.isdigit()):
+        raise ValueError(f"not a citation key: {key!r}")
+    return (int(turn) if turn else None), doc, label
+
+
+def citation_chip(doc: str, label: str, lang: str = "zh", turn: int | None = None, kind: str = "cited",
+                  text: str | None = None) -> str:
+    """A clickable chip showing the citation in the report's form: 第15段 (Chinese) or para. 15 (English)."""
+    shown = text if text is not None else citation_text(label, form(lang))
+    title = f"{doc} {citation_text(label, 'zh')} · {citation_text(label, 'en')}"
+    return (f'<button type="button" class="cite-chip cite-{escape(kind)}" '
+            f'value="{escape(chip_key(doc, label, turn))}" title="{escape(title)}">{escape(shown)}</button>')
+
+
+# ---- highlighting ----------------------------------------------------------------------------
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """The span of `quote` in `text`: exact first, else ignoring differences in white space."""
+    if not quote or not quote.strip():
+        return None
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    m = re.search(r"\s*".join(re.escape(piece) for piece in quote.split()), text)
+    return (m.start(), m.end()) if m else None
+
+
+def highlight_html(text: str, quotes: Iterable[str] = ()) -> str:
+    """`text` escaped, with each quote found in it wrapped in <mark> (overlapping quotes merged)."""
+    spans = sorted(s for s in (find_quote(text, q) for q in quotes) if s)
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, at = [], 0
+    for a, b in merged:
+        out += [_text(text[at:a]), "<mark>", _text(text[a:b]), "</mark>"]
+        at = b
+    out.append(_text(text[at:]))
+    return "".join(out)
+
+
+# ---- chat ------------------------------------------------------------------------------------
+
+def question_html(question: str, max_chars: int = 300) -> str:
+    """The user's question as a chat bubble, escaped and cut short if very long."""
+    shown = question if len(question) <= max_chars else question[:max_chars] + "…"
+    return f'<div class="q-text">{_text(shown)}</div>'
+
+
+def message_html(text: str, kind: str = "warn") -> str:
+    """A friendly note in the chat (an empty question, one that is too long…)."""
+    return f'<div class="note note-{escape(kind)}">{_text(text)}</div>'
+
+
+def _cited(answer) -> list[tuple[str, str]]:
+    """(doc, label) of the answer's quotes, in order, once each."""
+    out: list[tuple[str, str]] = []
+    for q in answer.quotes:
+        if (q.doc, q.label) not in out:
+            out.append((q.doc, q.label))
+    return out
+
+
+def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[str, str]]) -> str:
+    """Turn the bracketed citations in an (escaped) answer text into chips: 〔第15段〕 → [第15段]."""
+    keys = list(cited) + [(h.passage.doc, h.passage.label) for h in answer.hits]
+    found: dict[str, tuple[str, str]] = {}
+    for doc, label in keys:
+        plain = citation(label, form(answer.lang))
+        with_doc = f"{plain[0]}{doc} {plain[1:]}"
+        for written in (with_doc, plain):
+            found.setdefault(escape(written), (doc, label))
+    if not found:
+        return escaped
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(found, key=len, reverse=True)))
+
+    def chip(m: re.Match) -> str:
+        doc, label = found[m.group(0)]
+        kind = "cited" if (doc, label) in cited else "related"
+        return citation_chip(doc, label, answer.lang, turn, kind)
+
+    return pattern.sub(chip, escaped)
+
+
+def answer_html(answer, turn: int | None = None) -> str:
+    """An assistant.answer.Answer as a chat bubble: its text, then its citations as chips.
+
+    Chips for the quoted passages come first ("引文 Citations"); the other passages the search
+    returned follow as "其他相關段落 Also relevant", so a reader can open any of them.
+    """
+    cited = _cited(answer)
+    body = _inline_chips(escape(answer.text), answer, turn, cited).replace("\n", "<br>")
+    cls = "answer" if answer.answerable else "answer answer-weak"
+    parts = [f'<div class="{cls}"><div class="answer-text">{body}</div>']
+    for note in answer.flagged:
+        parts.append(f'<div class="flag">⚠ {_text(note)}</div>')
+    if cited:
+        chips = "".join(citation_chip(d, l, answer.lang, turn, "cited") for d, l in cited)
+        parts.append(f'<div class="chips"><span class="chips-label">引文 Citations</span>{chips}</div>')
+    others = []
+    for h in answer.hits:
+        key = (h.passage.doc, h.passage.label)
+        if key not in cited and key not in others:
+            others.append(key)
+    if others:
+        chips = "".join(citation_chip(d, l, answer.lang, turn, "related") for d, l in others)
+        title = "相關段落 Closest passages" if not cited else "其他相關段落 Also relevant"
+        parts.append(f'<div class="chips chips-related"><span class="chips-label">{title}</span>{chips}</div>')
+    if getattr(answer, "source", "extractive") == "llm":
+        parts.append('<div class="source">由語言模型撰寫，引文已核對 · Written by an LLM, quotes checked</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ---- the citation panel ----------------------------------------------------------------------
+
+def panel_placeholder_html() -> str:
+    """What the panel shows before any citation is opened."""
+    return ('<div class="panel-empty"><div class="panel-empty-title">引文原文 · Cited passage</div>'
+            '<p>點擊答案中的引文（例如 <span class="cite-chip cite-demo">第15段</span>），即可在此閱讀報告原文、'
+            '註釋及相關段落。</p><p>Click a citation in an answer (e.g. '
+            '<span class="cite-chip cite-demo">para. 15</span>) to read the passage here, with its '
+            'footnotes and linked paragraphs.</p></div>')
+
+
+def _relation(passage: Passage, other: Passage) -> str:
+    """How `other` relates to `passage`, in both interface languages."""
+    if other.label in passage.refs:
+        return "本段提及 Referred to here"
+    if passage.label in other.refs:
+        return "提及本段 Refers to this"
+    if passage.label in other.footnotes:
+        return "註釋所屬段落 Footnote of"
+    return "相關 Related"
+
+
+def _snippet(text: str, n: int = SNIPPET_CHARS) -> str:
+    text = " ".join(text.split())
+    return escape(text if len(text) <= n else text[:n] + "…")
+
+
+def document_line(document: Document | None, doc_id: str) -> str:
+    """'title · id · date' for the top of the panel and the report view."""
+    bits = [f'<span class="doc-title">{escape(document.title)}</span>'] if document and document.title else []
+    bits.append(f'<span class="doc-id">{escape(doc_id)}</span>')
+    if document and document.date:
+        bits.append(f'<span class="doc-date">{escape(document.date)}</span>')
+    return '<div class="doc-line">' + '<span class="sep">·</span>'.join(bits) + "</div>"
+
+
+def passage_html(passage: Passage, document: Document | None = None, highlight: Iterable[str] = (),
+                 linked: Sequence[Passage] = (), neighbours: tuple[Passage | None, Passage | None] = (None, None),
+                 lang: str = "zh") -> str:
+    """The citation panel for one passage: where it is, its text with the quoted sentence marked,
+    its footnotes, the passages linked to it and its neighbours, each of them a chip that opens it.
+
+    highlight: the sentences the answer quoted from this passage (exact substrings of its text).
+    linked: e.g. Retriever.linked(passage); its footnotes are listed with their text.
+    """
+    zh, en = citation_text(passage.label, "zh"), citation_text(passage.label, "en")
+    path = " › ".join(passage.section) or NO_SECTION
+    parts = ['<div class="cite-panel">', document_line(document, passage.doc),
+             f'<div class="panel-label" data-label="{escape(passage.label)}">{escape(zh)}'
+             f'<span class="panel-label-en">{escape(en)}</span></div>',
+             f'<div class="panel-path">{escape(path)}</div>',
+             f'<div class="panel-text">{highlight_html(passage.text, highlight)}</div>']
+    footnotes = [q for q in linked if q.label in passage.footnotes]
+    others = [q for q in linked if q.label not in passage.footnotes]
+    if footnotes:
+        items = "".join(f'<li>{citation_chip(q.doc, q.label, lang, kind="footnote")}'
+                        f'<span class="fn-text">{_text(q.text)}</span></li>' for q in footnotes)
+        parts.append(f'<div class="panel-block"><div class="panel-h">註釋 Footnotes</div>'
+                     f'<ul class="fn-list">{items}</ul></div>')
+    if others:
+        items = "".join(f'<li>{citation_chip(q.doc, q.label, lang, kind="linked")}'
+                        f'<span class="rel">{escape(_relation(passage, q))}</span>'
+                        f'<span class="snippet">{_snippet(q.text)}</span></li>' for q in others)
+        parts.append(f'<div class="panel-block"><div class="panel-h">相關段落 Linked passages</div>'
+                     f'<ul class="linked-list">{items}</ul></div>')
+    before, after = neighbours
+    if before or after:
+        nav = ['<div class="panel-nav">']
+        nav.append(citation_chip(before.doc, before.label, lang, kind="nav",
+                                 text=f"← 上一段 {citation_text(before.label, form(lang))}") if before else "<span></span>")
+        nav.append(citation_chip(after.doc, after.label, lang, kind="nav",
+                                 text=f"下一段 {citation_text(after.label, form(lang))} →") if after else "<span></span>")
+        nav.append("</div>")
+        parts.append("".join(nav))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def is_footnote(passage: Passage) -> bool:
+    return passage.label.startswith("fn")
+
+
+def reading_order(passages: Sequence[Passage]) -> list[Passage]:
+    """Passages as a reader meets them: each footnote right after the first passage that marks it."""
+    footnotes = {(p.doc, p.label): p for p in passages if is_footnote(p)}
+    out: list[Passage] = []
+    for p in passages:
+        if is_footnote(p):
+            continue
+        out.append(p)
+        for label in p.footnotes:
+            if (fn := footnotes.pop((p.doc, label), None)) is not None:
+                out.append(fn)
+    return out + [p for p in passages if (p.doc, p.label) in footnotes]
+
+
+def neighbours(passages: Sequence[Passage], passage: Passage) -> tuple[Passage | None, Passage | None]:
+    """The passages of the same kind just before and after `passage` in its report: 第14段 and 第16段
+    for 第15段, 註5 and 註7 for 註6."""
+    same = [p for p in passages if p.doc == passage.doc and is_footnote(p) == is_footnote(passage)]
+    keys = [p.label for p in same]
+    if passage.label not in keys:
+        return None, None
+    i = keys.index(passage.label)
+    return (same[i - 1] if i > 0 else None), (same[i + 1] if i + 1 < len(same) else None)
+
+
+def marked_in(passages: Iterable[Passage], footnote: Passage) -> tuple[Passage, ...]:
+    """The passages whose text carries the footnote marker of `footnote` (fn6 → paragraph 15)."""
+    return tuple(p for p in passages if p.doc == footnote.doc and footnote.label in p.footnotes)
+
+
+# ---- the browsable report --------------------------------------------------------------------
+
+SECTION_DEPTH = 2  # the report view is split by the first two heading levels
+
+
+def section_of(passage: Passage) -> tuple[str, ...]:
+    """The part of the report a passage is shown in: its first SECTION_DEPTH headings."""
+    return passage.section[:SECTION_DEPTH] or (NO_SECTION,)
+
+
+def sections(passages: Sequence[Passage]) -> list[tuple[str, tuple[str, ...]]]:
+    """(doc, section) of every part of the report(s), in reading order, once each."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for p in reading_order(passages):
+        key = (p.doc, section_of(p))
+        if not is_footnote(p) and key not in out:
+            out.append(key)
+    return out
+
+
+def _anchor(doc: str, label: str) -> str:
+    return "rp-" + re.sub(r"[^0-9A-Za-z]+", "-", f"{doc}-{label}").strip("-")
+
+
+def report_html(passages: Sequence[Passage], documents: dict[str, Document] | None = None,
+                section: tuple[str, tuple[str, ...]] | None = None, current: Passage | None = None) -> str:
+    """The report(s) as one page, headed section by section, each footnote after its paragraph;
+    every passage's label is a chip that opens it in the panel.
+
+    section: (doc, section) to show only that part; current: the passage to mark.
+    """
+    documents = documents or {}
+    parts = ['<div class="report">']
+    doc, path, shown = None, (), 0
+    for p in reading_order(passages):
+        if section and (p.doc, section_of(p)) != section:
+            continue
+        shown += 1
+        if p.doc != doc:
+            doc, path = p.doc, ()
+            parts.append(document_line(documents.get(doc), doc))
+        if p.section != path and not is_footnote(p):
+            shared = 0
+            while shared < min(len(path), len(p.section)) and path[shared] == p.section[shared]:
+                shared += 1
+            for level, heading in enumerate(p.section[shared:], start=shared):
+                tag = f"h{min(3 + level, 6)}"
+                parts.append(f'<{tag} class="rh rh-{level}">{escape(heading)}</{tag}>')
+            path = p.section
+        is_current = current is not None and (p.doc, p.label) == (current.doc, current.label)
+        cls = "rp rp-fn" if is_footnote(p) else "rp"
+        cls += " current" if is_current else ""
+        parts.append(f'<div class="{cls}" id="{_anchor(p.doc, p.label)}">'
+                     f'{citation_chip(p.doc, p.label, kind="label")}'
+                     f'<div class="rp-text">{_text(p.text)}</div></div>')
+    if not shown:
+        parts.append('<p class="note">這部分沒有段落 · No passages in this part</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def header_html(documents: dict[str, Document], count: int) -> str:
+    """The page header: what the app is and which reports it searches."""
+    docs = "".join(f'<div class="app-doc"><span class="app-doc-h">報告 Report</span>{document_line(d, d.doc_id)}</div>'
+                   for d in documents.values())
+    return (f'<div class="app-header"><div class="app-title">立法會報告引文搜尋 '
+            f'<span class="app-title-en">LegCo Report Search</span></div>'
+            f'<div class="app-sub">每個答案均直接引用報告原文並註明段落 · Every answer quotes the report '
+            f'verbatim and cites the paragraph · {count} 段 passages</div>{docs}</div>')

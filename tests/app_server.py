@@ -1,0 +1,97 @@
+"""The running app for browser and API tests: an index of the bundled report built once per session
+in a temporary folder, and `legco-rag serve` on a free loopback port.
+
+Test modules import the `app_url` / `app_index` fixtures from here; the server is started once per
+session however many modules use it (it is cached in this module) and stopped at the end.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 240  # seconds: loading the model on a busy 2-core machine can take a while
+BUILD_TIMEOUT = 600
+
+_cache: dict = {}
+
+
+def _env() -> dict:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
+               PYTHONUNBUFFERED="1")
+    env.pop("GRADIO_SERVER_PORT", None)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_index(folder: Path) -> Path:
+    """Index the bundled report into `folder` with the CLI, as a user would."""
+    cmd = [sys.executable, "-m", "assistant.cli", "build", "--index", str(folder), "--quiet"]
+    done = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    if done.returncode != 0:
+        raise RuntimeError(f"legco-rag build failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return folder
+
+
+def start_app(index: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """`legco-rag serve` on a free port; returns once the page answers, or fails with the server's log."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--index", str(index)]
+    out = open(log, "w", encoding="utf-8")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{log.read_text(encoding='utf-8')[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    stop(proc)
+    raise RuntimeError(f"the app did not answer on {url} within {START_TIMEOUT} s:\n"
+                       f"{log.read_text(encoding='utf-8')[-4000:]}")
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_index(tmp_path_factory) -> Path:
+    """An index of the bundled report in a temporary folder, built once per session."""
+    if "index" not in _cache:
+        _cache["index"] = build_index(tmp_path_factory.mktemp("app") / "index")
+    return _cache["index"]
+
+
+@pytest.fixture(scope="session")
+def app_url(app_index, tmp_path_factory) -> str:
+    """The URL of the app serving `app_index`, started once per session."""
+    if "url" not in _cache:
+        log = tmp_path_factory.mktemp("app-log") / "serve.log"
+        _cache["proc"], _cache["url"] = start_app(app_index, log)
+    yield _cache["url"]
+    stop(_cache.pop("proc", None))
+    _cache.pop("url", None)
