@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -40,13 +41,25 @@ def cmd_passages(args) -> None:
                 print(f"[{p.label}] {' › '.join(p.section)}\n{p.text}\n")
 
 
+class _Lazy:
+    """An embedder loaded on first use, so an unreadable report is refused before the model loads."""
+
+    def __init__(self, load, name: str | None):
+        self._load, self._name, self._embedder = load, name, None
+
+    def __getattr__(self, attr: str):
+        if self._embedder is None:
+            self._embedder = self._load(self._name)
+        return getattr(self._embedder, attr)
+
+
 def cmd_build(args) -> None:
     """Embed the reports' passages into an index folder (only new or changed passages are embedded)."""
     from index.build import build
     from index.embed import load_embedder
 
     paths = _paths(args.paths)
-    report = build(paths, Path(args.index), load_embedder(args.model), progress=not args.quiet)
+    report = build(paths, Path(args.index), _Lazy(load_embedder, args.model), progress=not args.quiet)
     m = report.manifest
     print(f"indexed {m['count']} passages ({m['chunks']} chunks; {report.embedded} embedded, "
           f"{report.reused} reused) from {len(m['documents'])} report(s) with {m['model']} "
@@ -129,12 +142,34 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _one_line_warnings(show):
+    """`show` (warnings.showwarning), except that a report's oddities print as "legco-rag: warning: ..."."""
+    from ingest.read import ReportWarning
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ReportWarning):
+            print(f"legco-rag: warning: {message}", file=sys.stderr)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
+    from ingest.read import ReportWarning
+
     args = parser().parse_args(argv)
     try:
-        args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ReportWarning)  # each report's, even if another said the same
+            warnings.showwarning = _one_line_warnings(warnings.showwarning)
+            args.func(args)
     except InputError as e:
         print(f"legco-rag: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a path the user gave cannot be read or written: permissions, a full disk
+        where = f": '{e.filename}'" if e.filename else ""
+        print(f"legco-rag: error: {e.strerror or e}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("legco-rag: interrupted", file=sys.stderr)

@@ -104,8 +104,10 @@ def given_passages(hits: tuple[Hit, ...] | list[Hit]) -> tuple[Passage, ...]:
 def _data(p: Passage) -> str:
     """One passage inside its delimiters; a delimiter written inside the text is defused."""
     text = _TAG.sub(lambda m: m.group().replace("passage", "passage\u200b"), p.text)
-    section = " › ".join(p.section).replace('"', "'")
-    return f'<passage label="{p.label}" doc="{p.doc}" section="{section}">\n{text}\n</passage>'
+    # A doc id can come from a file name: no attribute value may close its quotes or the tag.
+    label, doc, section = (v.replace('"', "'").replace("<", "‹").replace(">", "›")
+                           for v in (p.label, p.doc, " › ".join(p.section)))
+    return f'<passage label="{label}" doc="{doc}" section="{section}">\n{text}\n</passage>'
 
 
 def build_messages(question: str, hits, lang: str) -> list[dict]:

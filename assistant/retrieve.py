@@ -1,6 +1,7 @@
 """Hybrid retrieval: direct citation lookup, dense + lexical search fused, structure links, abstention."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def check_question(question: str) -> str:
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"the question is {len(question)} characters long; keep it under "
                          f"{MAX_QUESTION_CHARS} characters (ask about one thing at a time)")
+    # Lone surrogates (bad bytes in argv, "\ud800" in JSON) cannot be encoded; control and format
+    # characters (NUL, escape codes, zero-width marks) carry no words.
+    question = question.encode("utf-8", "replace").decode("utf-8")
+    question = " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in question).split())
+    if not any(c.isalnum() for c in question):
+        raise InputError("the question has no words in it (only symbols, emoji or control characters): "
+                         "type a question, e.g. 香港2030年需要多少算力？")
     return question
 
 

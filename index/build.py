@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import LexicalIndex
-from index.store import load_index, stored_vectors, write_index
+from index.store import check_target, load_index, stored_vectors, write_index
 from ingest.passage import InputError, Passage
 
 
@@ -53,6 +53,7 @@ def collect_passages(paths: list[Path]):
 def build(paths: list[Path], folder: Path, embedder, progress: bool = True) -> BuildReport:
     """Index `paths` into `folder`, embedding only chunks the existing index does not already hold."""
     start = time.perf_counter()
+    check_target(folder)  # before minutes of embedding, not after
     documents, passages, chunks = collect_passages(paths)
     known: dict[str, np.ndarray] = {}
     try:

@@ -8,10 +8,13 @@ failed or killed build never damages the index that was there before.
 """
 from __future__ import annotations
 
+import ctypes
+import glob
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +86,12 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
     folder = Path(folder)
+    check_target(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    _remove_stale(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-{os.getpid()}-", dir=folder.parent))
     try:
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; an index is an ordinary folder
         _write_jsonl(tmp / PASSAGES, passages)
         _write_jsonl(tmp / CHUNKS, chunks)
         ann = ann or choose_index(len(vectors), vectors.shape[1])
@@ -104,7 +110,8 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
                  "sha256": file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else ""}
                 for d in documents
             ],
-            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, VECTORS)},
+            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, VECTORS, *sorted(
+                f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
             **(extra or {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -115,10 +122,72 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     return manifest
 
 
+def check_target(folder: Path) -> None:
+    """Refuse to build into a file or a folder of other things: swapping it out would delete them."""
+    if Path(folder).exists() and not _replaceable(Path(folder)):
+        raise InputError(f"'{folder}' exists and is not a legco-rag index: give --index a new or empty folder, "
+                         f"or an index folder")
+
+
+def _replaceable(folder: Path) -> bool:
+    """True for a folder a build may replace: empty, or holding only what an index holds."""
+    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, VECTORS, LEXICAL)
+                                   for child in folder.iterdir())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale(folder: Path) -> None:
+    """Delete what builds of `folder` killed before they finished left behind (their process is gone)."""
+    for leftover in folder.parent.glob(f".{glob.escape(folder.name)}.*-*"):
+        kind, _, rest = leftover.name[len(folder.name) + 2:].partition("-")
+        pid = rest.split("-")[0]
+        if kind in ("building", "old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot; use two renames
+        return False
+    raise OSError(errno, os.strerror(errno), str(a))
+
+
 def _swap_in(new: Path, folder: Path) -> None:
-    """Replace `folder` by `new` with renames; the old index survives until the new one is in place."""
+    """Replace `folder` by `new`; the old index stays whole and in place until the new one is.
+
+    On Linux the two folders are exchanged in one atomic step; elsewhere two renames leave a
+    moment with no folder (the old one waits beside it as `.NAME.old-PID`).
+    """
     if not folder.exists():
         os.rename(new, folder)
+        return
+    if _exchange(new, folder):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old index
         return
     old = folder.parent / f".{folder.name}.old-{os.getpid()}"
     os.rename(folder, old)
@@ -136,8 +205,15 @@ def read_manifest(folder: Path) -> dict:
     rebuild = f"run: legco-rag build --index {folder}"
     path = folder / MANIFEST
     if not path.is_file():
+        if folder.exists() and not _replaceable(folder):
+            raise InputError(f"'{folder}' is not a legco-rag index (no {MANIFEST}): give --index the folder "
+                             f"`legco-rag build` wrote")
         if folder.is_dir() and any(folder.iterdir()):
-            raise InputError(f"'{folder}' is not a legco-rag index (no {MANIFEST}): {rebuild}")
+            raise InputError(f"index '{folder}' has no {MANIFEST} (damaged or half-copied): {rebuild}")
+        for old in folder.parent.glob(f".{glob.escape(folder.name)}.old-*"):  # a swap cut short (not on Linux)
+            if (old / MANIFEST).is_file():
+                raise InputError(f"no index at '{folder}', but a build stopped while swapping left the previous "
+                                 f"one at '{old}': move it back (mv '{old}' '{folder}') or {rebuild}")
         raise InputError(f"no index at '{folder}': {rebuild}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -147,7 +223,23 @@ def read_manifest(folder: Path) -> dict:
     if version > FORMAT_VERSION:
         raise InputError(f"index '{folder}' has format version {version}, newer than this legco-rag "
                          f"reads ({FORMAT_VERSION}): upgrade legco-rag or {rebuild}")
+    if not _well_formed(manifest):
+        raise InputError(f"index manifest '{path}' is damaged (a field is missing or of the wrong type): {rebuild}")
     return manifest
+
+
+def _well_formed(manifest: dict) -> bool:
+    """True if the manifest has every field load_index and the app read, each of the right type."""
+    ints = all(isinstance(manifest.get(k), int) for k in ("dimension", "count", "chunks"))
+    files = manifest.get("files", {})
+    documents = manifest.get("documents")
+    return (ints and isinstance(manifest.get("model"), str) and isinstance(files, dict)
+            and all(isinstance(k, str) and isinstance(v, str) and ".." not in Path(k).parts
+                    and not Path(k).is_absolute() for k, v in files.items())
+            and isinstance(documents, list)
+            and all(isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("doc_id", "title", "date",
+                                                                                     "lang", "source"))
+                    for d in documents))
 
 
 def load_index(folder: Path) -> Index:

@@ -8,16 +8,17 @@ sometimes in the middle of a paragraph; a signature ending in a date; then the a
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.passage import Document, InputError, Passage
-from ingest.read import date_of, read_report
+from ingest.read import ReportWarning, date_of, read_report
 from ingest.refs import SUPERSCRIPTS, cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
 
 _PARA = re.compile(r"(\d{1,3})[.．](?!\d)\s*(.*)")
 _ITEM = re.compile(r"(?:[-‧•·*]\s*)?[(（]([0-9]{1,2}|[a-z]{1,4})[)）]\s*(.*)")
-_NOTE = re.compile(f"([{SUPERSCRIPTS}]+)\\s*(.*)")
+_NOTE = re.compile(f"([{SUPERSCRIPTS}]{{1,4}})\\s*(.*)")  # bounded: int() refuses 4300+ digits
 _PAGE_NUMBER = re.compile(r"[-–—]?\s*\d{1,3}\s*[-–—]?|第\s*\d+\s*頁|Page \d+", re.I)
 _APPENDIX = re.compile(r"(附錄|Appendix)\s*[0-9IVX一二三四五六七八九十]{1,4}", re.I)
 _SENTENCE_END = "。；：！？.;:!?…"
@@ -51,9 +52,14 @@ class _Line:
     body: str = ""  # the text after the number or marker
 
 
+_BLANK = _Line("blank", "")  # shared: a file of blank lines costs a pointer per line, not an object
+
+
 def _classify(raw: str) -> _Line:
     line = raw.strip()
-    if not line or _PAGE_NUMBER.fullmatch(line):
+    if not line:
+        return _BLANK
+    if _PAGE_NUMBER.fullmatch(line):
         return _Line("blank", line)
     for kind, pattern in (("note", _NOTE), ("para", _PARA), ("item", _ITEM)):
         if m := pattern.fullmatch(line):
@@ -72,7 +78,17 @@ class _Unit:
     group: tuple[str, ...] = ()  # headings inside a list, above a sub-item
 
     def ended(self) -> bool:
-        return ends_sentence(_join(self.pieces))
+        # Only the end decides: joining every piece on every line would be quadratic in its length.
+        tail, size = [], 0
+        for piece in reversed(self.pieces):
+            tail.insert(0, piece[-_TAIL:])
+            size += len(piece)
+            if size >= _TAIL:
+                break
+        return ends_sentence(_join(tail)[-_TAIL:])
+
+
+_TAIL = 200  # characters at the end of a passage that decide whether it ends a sentence
 
 
 @dataclass
@@ -82,6 +98,7 @@ class _Walk:
     runs: list[list[str]] = field(default_factory=list)  # consecutive heading lines between paragraphs
     list_headings: set[str] = field(default_factory=set)  # headings that group sub-items of a list
     tail: list[str] = field(default_factory=list)  # lines after the signature: the appendices
+    odd: dict[str, tuple[int, str]] = field(default_factory=dict)  # what was odd → (times, first line)
 
 
 def parse_report(text: str, doc_id: str) -> list[Passage]:
@@ -105,7 +122,16 @@ def parse_report(text: str, doc_id: str) -> list[Passage]:
         passages.append(_passage(doc_id, label, cited_in.get(label, section(unit)), unit.pieces))
     for n, (heading, body) in enumerate(_appendices(walk.tail), 1):
         passages.append(Passage(doc_id, f"appendix{n}", heading, strip_markdown(body)))
+    for what, (times, first) in walk.odd.items():  # one warning per kind, however often it happened
+        warnings.warn(f"report {doc_id}: {times} {what} (first at {first})", ReportWarning, stacklevel=2)
     return passages
+
+
+_ODD = {
+    "para": "numbered line(s) out of sequence read as text of the paragraph before",
+    "item": "repeated sub-item number(s) read as text of the item before",
+    "note": "repeated footnote number(s) whose texts were joined",
+}
 
 
 def _passage(doc_id: str, label: str, section: tuple[str, ...], pieces: list[str]) -> Passage:
@@ -123,6 +149,12 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
     para = current = note = None  # current paragraph; unit that text continues; last footnote
     group: tuple[str, ...] = ()
     previous = "blank"  # kind of the previous line, blank lines included
+    last_content = _last_content(lines, start)  # kind of the nearest non-blank line above, kept as we go
+    items: set[str] = set()
+
+    def odd(what: str, i: int) -> None:
+        times, first = out.odd.get(_ODD[what], (0, f"line {i + 1}: {lines[i].raw[:40]!r}"))
+        out.odd[_ODD[what]] = (times + 1, first)
 
     def flush() -> int:
         nonlocal pending
@@ -136,12 +168,17 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
         kind = line.kind
         if kind == "para" and para is not None and int(line.key) != int(para.label) + 1:
             kind = "text"  # "2025. ..." or a misnumbered line: not the next paragraph
+            odd("para", i)
         if kind == "item" and para is None:
             kind = "text"
+        if kind == "item" and f"{para.label}({line.key})" in items:  # labels must stay unique
+            kind = "text"
+            odd("item", i)
         if kind == "note":
             label = f"fn{line.key}"
             if label in out.notes:  # a repeated number: keep the text, keep labels unique
                 out.notes[label].pieces.append(line.body)
+                odd("note", i)
             else:
                 out.notes[label] = _Unit(label, [line.body], run=len(out.runs) - 1)
             note = out.notes[label]
@@ -156,13 +193,14 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
                 pending = []
             current = _Unit(f"{para.label}({line.key})", [line.body], run=para.run, group=group)
             out.units.append(current)
+            items.add(current.label)
         elif kind == "text":
             text = line.raw
             if previous == "note":  # a footnote running onto its next line
                 note.pieces.append(text)
             elif current and not pending and not current.ended():  # cut by a page break or a footnote
                 current.pieces.append(text)
-            elif note and _last_content(lines, i) == "note" and not note.ended():
+            elif note and last_content == "note" and not note.ended():
                 note.pieces.append(text)  # a footnote cut by a page break
             elif current and not pending and not is_heading(text):
                 current.pieces.append(text)  # an unnumbered continuation after a full stop
@@ -178,6 +216,8 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
                 flush()
                 current.pieces.append(text)
         previous = kind
+        if line.kind != "blank":
+            last_content = line.kind
     return out
 
 
@@ -252,12 +292,16 @@ def ends_sentence(text: str) -> bool:
 
 def _join(pieces: list[str]) -> str:
     """Pieces of one passage joined: Chinese without a space, English words with one."""
-    text = ""
+    parts, last = [], ""  # a list joined once: `text += piece` is quadratic for a long passage
     for piece in pieces:
         piece = piece.strip()
-        space = text and piece and _latin(text[-1]) and _latin(piece[0])
-        text += (" " if space else "") + piece
-    return text
+        if not piece:
+            continue
+        if last and _latin(last) and _latin(piece[0]):
+            parts.append(" ")
+        parts.append(piece)
+        last = piece[-1]
+    return "".join(parts)
 
 
 def _latin(char: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 from ingest.passage import Document, InputError
@@ -11,6 +12,14 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 _GIVE = "give a report in .txt, .md or .pdf"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _LEGACY = ("big5hkscs", "cp950")  # Hong Kong Big5, then Microsoft's Big5
+# A LegCo report is well under 2 MB of text; the caps keep a wrong or hostile file from taking the
+# machine's memory and minutes of parsing. A PDF carries fonts and images, so it may be larger.
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+
+class ReportWarning(UserWarning):
+    """The report was read, but part of it was odd and was read in a safe way; the message says where."""
 
 
 def read_report(path: str | Path) -> tuple[Document, str]:
@@ -25,16 +34,43 @@ def read_report(path: str | Path) -> tuple[Document, str]:
         raise InputError(f"report file '{path}' does not exist: check the path, or {_GIVE}")
     if path.is_dir():
         raise InputError(f"'{path}' is a directory, not a report file: {_GIVE}")
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise InputError(f"'{path}' is not a regular file: {_GIVE}")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
+        _check_size(path, MAX_PDF_BYTES)
         text = _pdf_text(path)
+        if len(text) > MAX_TEXT_BYTES:
+            raise InputError(f"report file '{path.name}' holds {len(text):,} characters of text, more than "
+                             f"{MAX_TEXT_BYTES:,}: split it into its reports and index each")
     elif suffix in TEXT_SUFFIXES:
-        text = decode(path.read_bytes(), path.name)
+        text = decode(_read_bytes(path, MAX_TEXT_BYTES), path.name)
     else:
         raise InputError(f"report file '{path.name}' has an unsupported type '{suffix or '(none)'}': {_GIVE}")
     if not text.strip():
         raise InputError(f"report file '{path.name}' is empty: {_GIVE}")
     return _document(path, text), text
+
+
+def _check_size(path: Path, limit: int) -> None:
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(f"report file '{path.name}' is {size / 2**20:.1f} MB, over the {limit // 2**20} MB "
+                         f"limit for a {path.suffix or 'text'} report: is it the right file? Split it into its reports")
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, refusing it unread if it is over `limit` (and reading no more than that)."""
+    _check_size(path, limit)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)  # the file may have grown since stat
+    except OSError as e:
+        raise InputError(f"report file '{path}' cannot be read ({e.strerror or e}): check its permissions") from None
+    if len(data) > limit:
+        raise InputError(f"report file '{path.name}' is over the {limit // 2**20} MB limit for a text report: "
+                         "is it the right file? Split it into its reports")
+    return data
 
 
 def decode(data: bytes, name: str = "report") -> str:
@@ -47,11 +83,16 @@ def decode(data: bytes, name: str = "report") -> str:
                 raise InputError(f"report file '{name}' starts with a {encoding} mark but is not {encoding}"
                                  f" ({e.reason} at byte {e.start}): save it as UTF-8 and try again") from None
     if b"\x00" in data:
+        if (text := _utf16_without_bom(data)) is not None:
+            return _newlines(text)
         raise InputError(f"report file '{name}' is binary (it contains NUL bytes), not text: {_GIVE}")
     try:
         return _newlines(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:  # cut inside its last character
+            warnings.warn(f"report file '{name}' ends in the middle of a character (cut short?): "
+                          "read without it; check the file is complete", ReportWarning, stacklevel=2)
+            return _newlines(data[:e.start].decode("utf-8"))
     for encoding in _LEGACY:
         try:
             text = data.decode(encoding)
@@ -61,6 +102,22 @@ def decode(data: bytes, name: str = "report") -> str:
             return _newlines(text)
     raise InputError(f"report file '{name}' is neither UTF-8, UTF-16 nor Big5 text (binary?): "
                      f"save it as UTF-8 text, or {_GIVE}")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, or None: its NULs (the high bytes of ASCII) all
+    fall on odd offsets (little-endian) or all on even ones (big-endian); binary data has them on both."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if text.isprintable() or all(c.isprintable() or c in "\n\r\t\f" for c in text) else None
 
 
 def _newlines(text: str) -> str:

@@ -5,7 +5,7 @@ import re
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
-_MARKER = re.compile(f"[ \\t]*([{SUPERSCRIPTS}]+)[ \\t]*")
+_MARKER = re.compile(f"[ \\t]*([{SUPERSCRIPTS}]{{1,4}})[ \\t]*")  # bounded: int() refuses 4300+ digits
 # "m²", "km²", "ft³" are units, not footnotes.
 _UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[kcdm]?m|ft|in)$")
 
@@ -54,6 +54,7 @@ _EN_REF = re.compile(
 )
 _APPENDIX_REF = re.compile(r"附錄\s*(\d+(?:\s*[、,，及和與至]\s*\d+)*)|\bAppendi(?:x|ces)\s+(\d+(?:\s*(?:,|and|to)\s*\d+)*)")
 _ITEM = re.compile(r"(\d+)?\s*(?:\(([0-9a-z]+)\))?")
+MAX_RANGE = 200  # a wider "第1至99999段" is a typo or an attack, not a reference: keep just its ends
 
 
 def cross_refs(text: str) -> tuple[str, ...]:
@@ -91,16 +92,21 @@ def _range(first: str, last: str) -> list[str]:
     a, b = _ITEM.fullmatch(first), _ITEM.fullmatch(last)
     if not (a and b):
         return [first, last]
-    if a[1] and b[1] and not a[2] and not b[2]:
+    if a[1] and b[1] and not a[2] and not b[2] and _short(a[1], b[1]):
         return [str(n) for n in range(int(a[1]), int(b[1]) + 1)]
     para = a[1] or ""
     if a[2] and b[2] and (not b[1] or b[1] == para):
         lo, hi = a[2], b[2]
-        if lo.isdigit() and hi.isdigit():
+        if lo.isdigit() and hi.isdigit() and _short(lo, hi):
             return [f"{para}({n})" for n in range(int(lo), int(hi) + 1)]
         if len(lo) == len(hi) == 1 and lo.isalpha() and hi.isalpha():
             return [f"{para}({chr(c)})" for c in range(ord(lo), ord(hi) + 1)]
     return [first, last]
+
+
+def _short(lo: str, hi: str) -> bool:
+    """True if the numbers lo..hi are few enough to list (length first: int() refuses 4300+ digits)."""
+    return len(lo) <= 6 and len(hi) <= 6 and int(hi) - int(lo) <= MAX_RANGE
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
