@@ -1,7 +1,7 @@
 """python -m eval run | bench: retrieval evaluation and benchmarks.
 
   python -m eval run [--questions FILE] [--split dev|test|all] [--k 10] [--output OUT.json]
-  python -m eval bench [--output BENCH.json]
+  python -m eval bench [--output BENCH.json] [--sizes 10000,100000,1000000] [--skip-scale] [--skip-langchain]
 """
 from __future__ import annotations
 
@@ -65,6 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("bench", help=cmd_bench.__doc__)
     p.add_argument("--output", default=None, help="write the measurements as JSON here")
+    p.add_argument("--sizes", default="10000,100000,1000000",
+                   help="collection sizes for the scale section (default: %(default)s)")
+    p.add_argument("--skip-scale", action="store_true", help="only the bundled report (no synthetic collections)")
+    p.add_argument("--skip-langchain", action="store_true", help="no LangChain baseline")
+    p.add_argument("--embed-sample", type=int, default=256,
+                   help="synthetic passages embedded to measure throughput (default: %(default)s)")
+    p.add_argument("--cold-runs", type=int, default=3, help="fresh processes timed for cold start (default: %(default)s)")
+    p.add_argument("--hnsw-up-to", type=int, default=100_000,
+                   help="also build HNSW for comparison up to this size (default: %(default)s)")
+    p.add_argument("--questions", default=None, help="JSONL questions timed (default: the eval set)")
     p.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)
     try:
