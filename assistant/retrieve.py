@@ -97,7 +97,12 @@ class Retriever:
         if model and model != index.model:
             raise InputError(f"index '{folder}' was built with model {index.model}, not {model}: "
                              f"drop --model, or rebuild with: legco-rag build --model {model} --index {folder}")
-        return cls(index, load_embedder(index.model), settings)
+        try:
+            embedder = load_embedder(index.model)
+        except InputError as e:
+            raise InputError(f"index '{folder}' was built with model {index.model}, which cannot be loaded here "
+                             f"({e}); rebuild it with a model you have: legco-rag build --index {folder}") from None
+        return cls(index, embedder, settings)
 
     def linked(self, p: Passage) -> tuple[Passage, ...]:
         """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it."""

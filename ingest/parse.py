@@ -166,13 +166,14 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
     for i in range(start, len(lines)):
         line = lines[i]
         kind = line.kind
+        renumbered = False  # a numbered line read as text: it continues the passage before, never a heading
         if kind == "para" and para is not None and int(line.key) != int(para.label) + 1:
-            kind = "text"  # "2025. ..." or a misnumbered line: not the next paragraph
+            kind, renumbered = "text", True  # "2025. ..." or a misnumbered line: not the next paragraph
             odd("para", i)
         if kind == "item" and para is None:
             kind = "text"
         if kind == "item" and f"{para.label}({line.key})" in items:  # labels must stay unique
-            kind = "text"
+            kind, renumbered = "text", True
             odd("item", i)
         if kind == "note":
             label = f"fn{line.key}"
@@ -196,7 +197,9 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
             items.add(current.label)
         elif kind == "text":
             text = line.raw
-            if previous == "note":  # a footnote running onto its next line
+            if renumbered:
+                current.pieces.append(text)
+            elif previous == "note":  # a footnote running onto its next line
                 note.pieces.append(text)
             elif current and not pending and not current.ended():  # cut by a page break or a footnote
                 current.pieces.append(text)

@@ -105,12 +105,13 @@ def decode(data: bytes, name: str = "report") -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without a byte-order mark, or None: its NULs (the high bytes of ASCII) all
-    fall on odd offsets (little-endian) or all on even ones (big-endian); binary data has them on both."""
+    """UTF-16 text saved without a byte-order mark, or None: its NULs (the high bytes of ASCII, and of
+    a few CJK characters such as 丁 U+4E01) fall mostly on odd offsets (little-endian) or mostly on even
+    ones (big-endian); then it must decode to printable text."""
     if len(data) % 2:
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
-    encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+    encoding = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
     if encoding is None:
         return None
     try:
