@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from assistant.cite import citation
 from assistant.normalise import detect_lang, fold
 from assistant.retrieve import Hit, SearchResult
+from ingest.chunk import sentences
 from ingest.passage import InputError
 
 if TYPE_CHECKING:
@@ -96,40 +97,6 @@ def question_lang(question: str) -> str:
     return check_lang(detect_lang(question))
 
 
-# ---- sentences -------------------------------------------------------------------------------
-
-# Chinese stops end a sentence wherever they are; ASCII ones only before a space, a CJK character
-# or the end, so "10.5", "i.e. 10" and "para. 15" stay whole. Closing quotes and brackets stay
-# with the sentence they close. A newline ends a sentence too (list items, headings).
-_END = re.compile(r"(?:[。！？；]+|[!?;]+(?=\s|[\u3000-\u9fff\uff00-\uffef]|$)|\.(?=\s|$))[”’」』）)\"']*|\n")
-_ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Mr|Ms|Mrs|Dr|cf|vs|Cap)|^\s*\(?\d+\)?)$")
-_LEADING = re.compile(r"^(?:[-•*·]\s+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*)+")  # list bullets, footnote markers left by the last stop
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """The (start, end) spans of the sentences of `text`, punctuation kept, surrounding space dropped.
-
-    >>> t = "15. 政府當局表示，超算中心足夠。當局會增加算力；並確保分配。"
-    >>> [t[a:b] for a, b in sentences(t)]
-    ['15. 政府當局表示，超算中心足夠。', '當局會增加算力；', '並確保分配。']
-    """
-    spans, start = [], 0
-    for m in _END.finditer(text):
-        if m.group().startswith(".") and _ABBREVIATION.search(text[start:m.start()]):
-            continue  # "i.e." or the "15." that numbers a paragraph
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        chunk = text[a:b]
-        a += len(chunk) - len(chunk.lstrip())
-        b -= len(chunk) - len(chunk.rstrip())
-        if lead := _LEADING.match(text[a:b]):
-            a += lead.end()
-        if a < b and re.search(r"\w", text[a:b]):
-            out.append((a, b))
-    return out
 
 
 # ---- scoring ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.abstain import coverage, unknown_names
+from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
 MAX_QUESTION_CHARS = 1000
@@ -27,7 +29,7 @@ class SearchResult:
     question: str
     answerable: bool
     hits: tuple[Hit, ...]
-    top_score: float  # the evidence that decides `answerable` (best dense cosine)
+    top_score: float  # the evidence that decides `answerable` (see assistant.abstain)
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""
@@ -67,9 +69,11 @@ class Settings:
     mode: str = "hybrid"  # "hybrid", "dense" or "lexical" (the last two for ablations)
     normalise: bool = True  # fold scripts/numerals, Cantonese → written, glossary expansion on the query
     pool: int = 50  # candidates taken from each of dense and lexical search
-    lexical_weight: float = 0.3  # weight of max-normalised BM25 beside dense cosine
-    link_bonus: float = 0.0  # share of a hit's score passed to the passages it links to
-    abstain_below: float = 0.0  # dense cosine under which the report is taken not to answer
+    lexical_weight: float = 0.2  # weight of max-normalised BM25 beside dense cosine
+    link_bonus: float = 0.9  # share of a hit's score passed to the passages it links to
+    coverage_weight: float = 0.13  # weight of the question's wording found in the top passages
+    coverage_default: float = 0.5  # coverage assumed when the question has no Chinese (English)
+    abstain_below: float = 0.92  # evidence (cosine + weighted coverage) under which the report is taken not to answer
 
 
 class Retriever:
@@ -86,6 +90,7 @@ class Retriever:
         self.by_label = {(p.doc, p.label): p for p in index.passages}
         self._labels = {p.label for p in index.passages}
         self._chunk_keys = [(c.doc, c.label) for c in index.chunks]
+        self._corpus = fold(" ".join(" ".join(p.section) + " " + p.text for p in index.passages))
 
     @classmethod
     def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
@@ -118,7 +123,6 @@ class Retriever:
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         from assistant.lookup import cited_labels
-        from assistant.normalise import fold
 
         question = check_question(question)
         scores, top_cosine = self._scores(question)
@@ -136,13 +140,21 @@ class Retriever:
                 hits.append(Hit(self.by_label[key], score))
                 taken.add(key)
         hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
-        answerable = bool(named) or top_cosine >= self.settings.abstain_below
-        return SearchResult(question, answerable, tuple(hits), top_cosine)
+        evidence = self.evidence(question, top_cosine, hits)
+        answerable = bool(named) or (evidence >= self.settings.abstain_below
+                                     and not unknown_names(question, self._corpus))
+        return SearchResult(question, answerable, tuple(hits), evidence)
+
+    def evidence(self, question: str, top_cosine: float, hits: list[Hit]) -> float:
+        """How strongly the report answers: best cosine plus weighted coverage by the top 3 passages."""
+        s = self.settings
+        covered = coverage(question, fold(" ".join(h.passage.text for h in hits[:3])))
+        return top_cosine + s.coverage_weight * (s.coverage_default if covered is None else covered)
 
     def _scores(self, question: str) -> tuple[dict[tuple[str, str], float], float]:
         """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
         from assistant.glossary import expand
-        from assistant.normalise import cantonese_to_written, fold, tokens
+        from assistant.normalise import cantonese_to_written, detect_lang, tokens
 
         s = self.settings
         expanded = expand(question) if s.normalise else question
@@ -157,7 +169,8 @@ class Retriever:
         top_cosine = max(dense.values()) if dense else 0.0
         if s.mode == "dense":
             return dense, top_cosine
-        bm = self.index.lexical.scores(tokens(fold(cantonese_to_written(expanded)) if s.normalise else question))
+        written = cantonese_to_written(expanded) if detect_lang(question) == "yue" else expanded
+        bm = self.index.lexical.scores(tokens(written if s.normalise else question))
         lexical: dict[tuple[str, str], float] = {}
         top = float(bm.max()) if bm.size else 0.0
         if top > 0:

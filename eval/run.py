@@ -11,7 +11,7 @@ from eval.metrics import evaluate
 from ingest.passage import InputError
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
-METRICS = ["hit@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+METRICS = ["hit@1", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 
 
 def load_questions(path: Path = QUESTIONS, split: str = "all") -> list[dict]:

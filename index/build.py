@@ -35,7 +35,7 @@ def lexical_tokens(p: Passage) -> list[str]:
 
 def collect_passages(paths: list[Path]):
     """Parse and chunk every report; refuse two files that claim the same document id."""
-    from ingest.chunk import chunk_passages
+    from ingest.chunk import chunk_passages, sentence_pieces
     from ingest.parse import load_report
 
     documents, passages, chunks, seen = [], [], [], {}
@@ -46,7 +46,7 @@ def collect_passages(paths: list[Path]):
         seen[doc.doc_id] = path
         documents.append(doc)
         passages.extend(parsed)
-        chunks.extend(chunk_passages(parsed))
+        chunks.extend(chunk_passages(parsed) + sentence_pieces(parsed))
     return documents, passages, chunks
 
 

@@ -1,0 +1,69 @@
+"""Deciding whether the report answers a question at all.
+
+Two signals, calibrated on the dev split (see eval/):
+- the question names something the report never mentions: a Latin-script name or code (5G, MTR,
+  ChatGPT) that is neither in the report nor an English name the glossary maps to the report's words;
+- the evidence is weak: the best dense similarity plus how much of the question's wording the top
+  passages cover falls under a threshold.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.normalise import _CJK_RUN, cantonese_to_written, detect_lang, fold
+
+# Title-case or all-caps words that name nothing specific.
+_GENERIC = frozenset("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday i it hong kong government departments department committee
+subcommittee council office bureau chief executive secretary chairman chair legislative report development
+mainland china chinese english sar hksar legco ok what who when where which why how is are does do did can
+could will would should has have was were if in on of for and or a an to by with from as at this that
+""".split())
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-.']*[a-z0-9]|[a-z0-9]")
+
+# Question words and generic subjects: they say how a question is asked, not what it is about.
+_QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
+為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
+
+
+def unknown_names(question: str, corpus: str) -> list[str]:
+    """Latin-script names in the question that neither the report (folded `corpus`) nor the glossary knows.
+
+    >>> unknown_names("Can I pay MTR fares with iAM Smart?", "智方便")
+    ['MTR']
+    """
+    from assistant.glossary import _default, _matcher
+
+    pattern, _ = _matcher(_default())
+    lower = question.lower()  # same positions as the question; glossary names are matched folded (lowercase)
+    known = [m.span() for m in pattern.finditer(lower)]
+    out = []
+    for m in _TOKEN.finditer(lower):
+        token = question[m.start():m.end()]
+        if m.group(0) in _GENERIC or any(a <= m.start() < b for a, b in known):
+            continue
+        english_start = (m.start() == 0 or re.search(r"[.?!。？！]\s*$", lower[:m.start()])) \
+            and not _CJK_RUN.match(lower[m.end():m.end() + 1])
+        named = (any(c.isdigit() for c in token) and any(c.isalpha() for c in token)) \
+            or (token.isupper() and len(token) >= 2) \
+            or any(c.isupper() for c in token[1:]) \
+            or (token[:1].isupper() and not english_start)
+        if named and not re.search(rf"(?<![a-z0-9]){re.escape(m.group(0))}(?![a-z0-9])", corpus):
+            out.append(token)
+    return out
+
+
+def coverage(question: str, text: str) -> float | None:
+    """Share of the question's Chinese character pairs (question words removed) found in `text` (folded).
+
+    None when the question has no Chinese to compare (an English question).
+    """
+    q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
+    q = fold(q)
+    for word in _QUESTION_WORDS:
+        q = q.replace(word, " ")
+    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(q) for i in range(len(run) - 1)}
+    if not pairs:
+        return None
+    return sum(p in text for p in pairs) / len(pairs)
