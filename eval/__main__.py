@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cold-runs", type=int, default=3, help="fresh processes timed for cold start (default: %(default)s)")
     p.add_argument("--hnsw-up-to", type=int, default=100_000,
                    help="also build HNSW for comparison up to this size (default: %(default)s)")
+    p.add_argument("--retriever-up-to", type=int, default=100_000,
+                   help="time the project's Retriever on synthetic collections up to this size (default: %(default)s)")
     p.add_argument("--questions", default=None, help="JSONL questions timed (default: the eval set)")
     p.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)

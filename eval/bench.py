@@ -36,6 +36,7 @@ from index.defaults import BUNDLED_REPORT, PROJECT_ROOT
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SCALE_QUERIES = 200  # synthetic query vectors per size, for recall and latency
+RETRIEVER_QUESTIONS = 20  # questions timed through the project's Retriever at scale
 
 
 # --- pure pieces ------------------------------------------------------------------------------
@@ -465,8 +466,28 @@ def scale_child(argv: list[str]) -> None:
     print(json.dumps(out))
 
 
+def retriever_at_scale(corpus, vectors_index, bm25, embedder, questions: list[str]) -> dict:
+    """Retriever.search p50/p95 (hybrid, default settings) over an in-memory synthetic index.
+
+    The vectors are not the embeddings of the synthetic texts, so what is found means nothing;
+    what it costs is what the real retriever would cost on a collection this large.
+    """
+    from assistant.retrieve import Retriever
+    from index.store import Index
+
+    passages = tuple(corpus.passages())
+    index = Index(folder=Path("synthetic"), manifest={"model": embedder.name, "dimension": embedder.dim,
+                                                       "count": len(passages), "chunks": len(passages)},
+                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25)
+    start = time.perf_counter()
+    retriever = Retriever(index, embedder)
+    setup = time.perf_counter() - start
+    return {"setup_seconds": round(setup, 2), "questions": len(questions),
+            "hybrid": asdict(time_each(retriever.search, questions, warmup=1))}
+
+
 def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str], workdir: Path,
-          compare_hnsw_up_to: int = 100_000, lexical: bool = True) -> dict:
+          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000) -> dict:
     """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring."""
     import faiss
 
@@ -509,7 +530,6 @@ def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str],
             row["ivf_for_comparison"] = _compare(vectors, queries, truth, ivf_spec(n))
         if n <= compare_hnsw_up_to:
             row["hnsw_for_comparison"] = _compare(vectors, queries, truth, hnsw_spec())
-        del index
         (work / "spec.json").write_text(json.dumps(spec.to_json()))
         np.save(work / "queries.npy", queries)
         np.save(work / "truth.npy", truth)
@@ -527,8 +547,12 @@ def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str],
             row["lexical_tokens_per_passage"] = round(sum(map(len, token_lists)) / max(1, n), 1)
             del token_lists
             bm25.save(work / "lexical")
-            del bm25
             row["lexical_disk_mb"] = folder_mb(work / "lexical")
+            if n <= retriever_up_to:
+                _say(f"scale {n:,}: the project's Retriever over the synthetic collection")
+                row["retriever"] = retriever_at_scale(corpus, index, bm25, embedder, questions[:RETRIEVER_QUESTIONS])
+            del bm25
+        del index
         _say(f"scale {n:,}: measuring in a fresh process")
         row.update(_child("scale_child", str(work)))
         results["sizes"][str(n)] = row
@@ -622,7 +646,8 @@ def run(args) -> dict:
                 embedder.encode_passages(list(sentences.zh) + list(sentences.en)),
             ])
             results["scale"] = scale(_sizes(args), anchors, embedder, questions, workdir,
-                                     compare_hnsw_up_to=getattr(args, "hnsw_up_to", 100_000))
+                                     compare_hnsw_up_to=getattr(args, "hnsw_up_to", 100_000),
+                                     retriever_up_to=getattr(args, "retriever_up_to", 100_000))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["peak_rss_mb"] = {"bench_process": _peak_rss_mb(),
@@ -686,7 +711,7 @@ def report(results: dict) -> str:
     s = results.get("scale")
     if s:
         head = ("size", "index", "build s", "disk MB", "RSS MB", "p50 ms", "p95 ms", "recall@10", "p50+embed ms",
-                "exact p50 ms", "BM25 build s", "BM25 p50 ms", "hybrid p50 ms")
+                "exact p50 ms", "BM25 build s", "BM25 p50 ms", "hybrid p50 ms", "Retriever p50 ms")
         rows = []
         for n, row in s["sizes"].items():
             exact = row.get("exact", {})
@@ -695,7 +720,8 @@ def report(results: dict) -> str:
                          row["ann"]["build_seconds"], row["ann"]["disk_mb"], row.get("memory_mb"),
                          row["dense"]["p50_ms"], row["dense"]["p95_ms"], row["dense"]["recall_at_10"],
                          row["dense_with_embedding"]["p50_ms"], exact_p50, row.get("lexical_build_seconds"),
-                         _get(row, "lexical", "p50_ms"), _get(row, "hybrid_no_embedding", "p50_ms")))
+                         _get(row, "lexical", "p50_ms"), _get(row, "hybrid_no_embedding", "p50_ms"),
+                         _get(row, "retriever", "hybrid", "p50_ms")))
         lines += [table(rows, head), ""]
     lines.append(table([(t["name"], t["value"], f"{'≤' if t['at_most'] else '≥'} {t['limit']} {t['unit']}".strip(),
                          {True: "met", False: "MISSED", None: "not measured"}[t["met"]]) for t in results["targets"]],

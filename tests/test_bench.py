@@ -140,3 +140,4 @@ def test_scale_section_runs_end_to_end_on_a_tiny_collection(tmp_path):
     assert row["ivf_for_comparison"]["kind"] == "ivf"
     assert row["lexical_build_seconds"] >= 0 and row["lexical"]["n"] == 3
     assert row["memory_mb"] > 0 and row["ann"]["disk_mb"] > 0
+    assert row["retriever"]["hybrid"]["n"] == 3  # the project's Retriever, on the synthetic collection
