@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_server import app_index  # noqa: F401  (fixture: the bundled report indexed once per session)
 
 import index.store as store
 from assistant.cli import main
 from assistant.retrieve import Retriever
 from index.build import build
 from index.store import MANIFEST, load_index
-from app_server import app_index  # noqa: F401  (fixture: the bundled report indexed once per session)
 from ingest.parse import load_report
 from ingest.passage import InputError
 
