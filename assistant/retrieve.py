@@ -148,7 +148,9 @@ class Retriever:
     def evidence(self, question: str, top_cosine: float, hits: list[Hit]) -> float:
         """How strongly the report answers: best cosine plus weighted coverage by the top 3 passages."""
         s = self.settings
-        covered = coverage(question, fold(" ".join(h.passage.text for h in hits[:3])))
+        from assistant.glossary import expand
+
+        covered = coverage(expand(question), fold(" ".join(h.passage.text for h in hits[:3])))
         return top_cosine + s.coverage_weight * (s.coverage_default if covered is None else covered)
 
     def _scores(self, question: str) -> tuple[dict[tuple[str, str], float], float]:

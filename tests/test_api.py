@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from app_server import ROOT, _env, app_index, app_url  # noqa: F401  (fixtures)
+from app_server import ROOT, _env
 
 pytestmark = pytest.mark.model
 

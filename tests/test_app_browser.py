@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from app_server import ROOT, app_index, app_url  # noqa: F401  (fixtures)
+from app_server import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
