@@ -1,0 +1,77 @@
+"""The command line as a user drives it: passages, build, ask, with the JSON shapes other tools read."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import main
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_passages_json_prints_one_object_per_passage_with_the_agreed_fields(capsys):
+    code, out, _ = run_cli(capsys, "passages", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert len(rows) == 112
+    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs"} for r in rows)
+    by_label = {r["label"]: r for r in rows}
+    assert by_label["15"]["doc"] == "CB(2)1292/2025"
+    assert by_label["15"]["footnotes"] == ["fn6"]
+    assert by_label["67(20)"]["refs"] == ["47", "49"]
+
+
+def test_passages_of_a_second_report_file(capsys):
+    code, out, _ = run_cli(capsys, "passages", "tests/fixtures/mini-report.zh-Hant.txt", "--json")
+    assert code == 0
+    assert len(out.splitlines()) > 10
+
+
+@pytest.mark.model
+def test_ask_json_finds_the_compute_demand_paragraph_first(capsys, app_index):
+    code, out, _ = run_cli(capsys, "ask", "香港2030年需要多少算力？", "--index", str(app_index), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert set(result) == {"question", "answerable", "citations"}
+    assert result["answerable"] is True
+    labels = [c["label"] for c in result["citations"]]
+    assert "15" in labels[:3]
+    assert set(result["citations"][0]) == {"doc", "label", "section", "score", "text"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, label", [
+    ("第15段", "15"), ("paragraph 15", "15"), ("para 67(5)", "67(5)"), ("recommendation 5", "67(5)"),
+    ("建議(5)", "67(5)"), ("註6", "fn6"), ("footnote 6", "fn6"), ("附錄2", "appendix2"), ("第十五段講乜？", "15"),
+])
+def test_ask_for_a_citation_returns_that_passage_first(capsys, app_index, question, label):
+    code, out, _ = run_cli(capsys, "ask", question, "--index", str(app_index), "--json", "--k", "3")
+    assert code == 0
+    assert json.loads(out)["citations"][0]["label"] == label
+
+
+@pytest.mark.model
+def test_ask_prints_citations_in_the_reports_own_form(capsys, app_index):
+    code, out, _ = run_cli(capsys, "ask", "智方便有幾多登記用戶？", "--index", str(app_index), "--k", "2")
+    assert code == 0
+    assert "〔第48段〕" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ask", ""], "the question is empty"),
+    (["ask", "   "], "the question is empty"),
+    (["ask", "算力" * 600], "characters long"),
+    (["passages", "no/such/report.txt"], "does not exist"),
+    (["ask", "算力", "--index", "no/such/index"], "legco-rag build"),
+])
+def test_bad_input_gets_one_line_and_exit_status_2(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
