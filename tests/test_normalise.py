@@ -233,6 +233,8 @@ def test_tokens_drop_punctuation():
     assert tokens("“智方便”，。！") == tokens("智方便")
 
 
-def test_jieba_cache_goes_to_the_project_cache(tmp_path, monkeypatch):
+def test_caches_go_to_the_project_cache(tmp_path, monkeypatch):
+    from index.defaults import cache_dir
+
     monkeypatch.setenv("LEGCO_RAG_CACHE", str(tmp_path))
-    assert normalise._cache_dir() == tmp_path
+    assert cache_dir() == tmp_path
