@@ -5,7 +5,6 @@ Rerun: .venv/bin/python -m pytest -q tests/test_reliability_questions.py
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -14,7 +13,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import numpy as np
 import pytest
 from app_server import app_index  # noqa: F401  (fixture: the bundled report indexed once per session)
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +25,7 @@ from assistant.retrieve import MAX_QUESTION_CHARS, Hit, Retriever, SearchResult,
 from index.build import build
 from index.store import load_index
 from ingest.passage import InputError, Passage
+from test_reliability_index import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"
@@ -95,24 +94,6 @@ def test_invalid_bytes_on_the_command_line_are_refused_not_a_traceback(tmp_path)
 
 
 # ---- the whole path (search, answer, JSON) on a fake embedder: fast and exact -----------------
-
-class HashEmbedder:
-    """Deterministic unit vectors from a hash of each text (no model, no torch)."""
-
-    name = "hash-fake"
-    dim = 16
-
-    def _vec(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_queries(self, texts, batch_size: int = 32) -> np.ndarray:
-        return np.stack([self._vec("query: " + t) for t in texts])
-
 
 @pytest.fixture(scope="module")
 def fake_retriever(tmp_path_factory) -> Retriever:
