@@ -24,10 +24,13 @@ run: setup
 ask: setup
 	$(BIN)/legco-rag ask "香港2030年需要多少算力？"
 
-# Browser tests drive Debian's chromium (never `playwright install`).
+# Browser tests drive Debian's chromium (never `playwright install`); the CJK font makes
+# the screenshots readable.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	      chromium chromium-driver fonts-noto-cjk >/dev/null; }
 
 test: setup browser
 	$(PY) -m pytest -q
