@@ -129,8 +129,11 @@ def _first_cited(answer) -> tuple[str, str] | None:
     return None
 
 
-def build_app(retriever) -> gr.Blocks:
-    """The app over one loaded Retriever (tests pass their own); launch it with `serve`."""
+def build_app(retriever, llm=None) -> gr.Blocks:
+    """The app over one loaded Retriever (tests pass their own); launch it with `serve`.
+
+    `llm`: LLMSettings for the optional LLM answer; None (the default) answers extractively.
+    """
     from assistant.answer import answer_question
 
     passages = retriever.index.passages
@@ -166,7 +169,7 @@ def build_app(retriever) -> gr.Blocks:
             return history, quotes, question, gr.skip(), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.question_html(question)})
         try:
-            answer = answer_question(retriever, question, k=int(k))
+            answer = answer_question(retriever, question, k=int(k), llm=llm)
         except InputError as e:
             history.append({"role": "assistant", "content": render.message_html(
                 f"無法搜尋這個問題 · Cannot search this question:\n{e}")})
@@ -260,13 +263,15 @@ def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **launch) 
 def main(host: str = "127.0.0.1", port: int = 7860, index: str | None = None) -> None:
     """Open the index (building the default one on first use) and serve the app until interrupted."""
     from assistant.cli import open_retriever
+    from assistant.llm import LLMSettings
 
     try:
         retriever = open_retriever(index)
+        llm = LLMSettings.from_env()  # off unless LEGCO_RAG_LLM_BASE_URL and _MODEL are set
     except InputError as e:
         print(f"legco-rag: error: {e}", file=sys.stderr)
         raise SystemExit(2) from None
-    serve(build_app(retriever), host, port)
+    serve(build_app(retriever, llm), host, port)
 
 
 if __name__ == "__main__":

@@ -161,7 +161,10 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     """
     if max_quotes < 1:
         raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
-    q = bigrams(result.question)
+    from assistant.glossary import expand
+
+    # Official English names are matched to the report's Chinese words, as in retrieval.
+    q = bigrams(expand(result.question))
     pool = [c for rank, hit in enumerate(result.hits[:max_quotes]) for c in _candidates(q, rank, hit)]
     if not pool:
         return ()

@@ -82,23 +82,29 @@ def open_retriever(index: str | None, model: str | None = None):
 
 
 def cmd_ask(args) -> None:
-    """Ask a question; print the passages that answer it with their citations."""
+    """Ask a question: a short answer quoted from the report, then the passages with their citations."""
     from assistant.retrieve import check_question
 
     question = check_question(args.question)  # refuse before loading anything
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    result = open_retriever(args.index, args.model).search(question, k=args.k)
+    retriever = open_retriever(args.index, args.model)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
         return
+    from assistant.answer import answer_question
     from assistant.cite import citation
+    from assistant.llm import LLMSettings
 
-    if not result.answerable:
-        print("The report does not appear to address this; closest passages (weak matches):\n")
-    for hit in result.hits:
+    answer = answer_question(retriever, question, k=args.k, llm=LLMSettings.from_env())
+    lang = "en" if answer.lang == "en" else "zh"
+    print(answer.text)
+    for flag in answer.flagged:
+        print(f"⚠ {flag}")
+    print()
+    for hit in answer.hits:
         p = hit.passage
-        print(f"{citation(p.label, 'zh')} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
+        print(f"{citation(p.label, lang)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
 
 
 def cmd_serve(args) -> None:
