@@ -1,6 +1,7 @@
 """Hybrid retrieval: direct citation lookup, dense + lexical search fused, structure links, abstention."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ class SearchResult:
         }
 
 
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
 def check_question(question: str) -> str:
     """The question stripped, or an InputError saying why it cannot be asked."""
     if not isinstance(question, str) or not question.strip():
@@ -54,8 +58,9 @@ def check_question(question: str) -> str:
                          f"{MAX_QUESTION_CHARS} characters (ask about one thing at a time)")
     # Lone surrogates (bad bytes in argv, "\ud800" in JSON) cannot be encoded; control and format
     # characters (NUL, escape codes, zero-width marks) carry no words.
-    question = question.encode("utf-8", "replace").decode("utf-8")
-    question = " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in question).split())
+    question = _ANSI.sub(" ", question.encode("utf-8", "replace").decode("utf-8"))  # pasted terminal colours
+    marks = {"Cc": " ", "Cf": ""}  # a control character separates; a zero-width mark joins
+    question = " ".join("".join(marks.get(unicodedata.category(c), c) for c in question).split())
     if not any(c.isalnum() for c in question):
         raise InputError("the question has no words in it (only symbols, emoji or control characters): "
                          "type a question, e.g. 香港2030年需要多少算力？")

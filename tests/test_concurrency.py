@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_server import app_index, app_url  # noqa: F401  (fixtures: the bundled report, served once per session)
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMULTANEOUS = 50

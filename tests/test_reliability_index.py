@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_server import app_index  # noqa: F401  (fixture: the bundled report indexed once per session)
 
 import index.store as store
 from assistant.cli import main

@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from app_server import app_index  # noqa: F401  (fixture: the bundled report indexed once per session)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +75,10 @@ def test_an_odd_question_is_cleaned_not_refused(question):
     assert cleaned.strip() == cleaned and len(cleaned) <= MAX_QUESTION_CHARS
     cleaned.encode("utf-8")  # no lone surrogates left to crash a tokenizer or a terminal
     assert not any(ord(c) < 32 for c in cleaned)
+
+
+def test_terminal_colours_and_control_characters_are_dropped_from_a_question():
+    assert check_question("\x00\x1b[31m香港2030年\u200b需要多少算力？\x1b[0m\x07") == "香港2030年需要多少算力？"
 
 
 @pytest.mark.parametrize("question", list(REFUSED)[:6], ids=lambda q: repr(q[:12]))
@@ -243,10 +246,11 @@ def test_the_extractive_answer_quotes_an_injection_as_the_reports_text():
 # ---- the real model -----------------------------------------------------------------------------
 
 @pytest.mark.model
-def test_odd_questions_on_the_real_model_get_answers_or_refusals(app_index):
-    retriever = Retriever.open(app_index)
+def test_odd_questions_on_the_real_model_get_answers_or_refusals(retriever):
     for question in [*REFUSED, *ANSWERED]:
         answered_sanely(retriever, question)
+    answer = answer_question(retriever, ANSWERED[0])  # a real question inside terminal noise
+    assert answer.answerable and "15" in [q.label for q in answer.quotes]
 
 
 @pytest.mark.model
