@@ -67,28 +67,44 @@ def test_fifty_simultaneous_questions_get_the_same_citations_as_one_by_one(app_u
         assert cited(result) == one_by_one[question], question
         answered += 1
 
-    assert all("Queue is full" in r for r in refused), refused  # a polite refusal, never a traceback
-    if refused and app.QUEUE_MAX_SIZE < SIMULTANEOUS:
-        pytest.xfail(f"{len(refused)} of {SIMULTANEOUS} simultaneous questions were refused ('Queue is full'): "
-                     f"app.QUEUE_MAX_SIZE is {app.QUEUE_MAX_SIZE}; it must be at least {SIMULTANEOUS}")
+    assert refused == [], f"{len(refused)} of {SIMULTANEOUS} simultaneous questions were refused: {refused[:3]}"
     assert answered == SIMULTANEOUS
 
 
-@pytest.mark.model
-def test_a_burst_beyond_the_queue_is_refused_politely_and_the_app_keeps_answering(app_url):
-    import app
-    from gradio_client import Client
+def test_a_burst_beyond_the_queue_is_refused_politely_and_the_app_keeps_answering(tmp_path):
+    """With searches made slow on purpose, a burst larger than the queue meets "Queue is full", not a crash."""
+    import time
 
-    client = Client(app_url, verbose=False)
-    burst = [client.submit(QUESTIONS[0], 5, api_name="/ask") for _ in range(app.QUEUE_MAX_SIZE + 40)]
-    outcomes = []
-    for job in burst:
-        try:
-            outcomes.append(cited(job.result(timeout=600)))
-        except Exception as e:
-            outcomes.append(f"{type(e).__name__}: {e}")
-    refusals = [o for o in outcomes if isinstance(o, str)]
-    assert refusals and all("Queue is full" in r for r in refusals), refusals[:3]
-    answers = [o for o in outcomes if not isinstance(o, str)]
-    assert answers and all(a == answers[0] for a in answers)
-    assert cited(client.predict(QUESTIONS[0], 5, api_name="/ask")) == answers[0]  # and it still answers
+    import app
+    from assistant.retrieve import Retriever
+    from gradio_client import Client
+    from index.build import build
+    from index.store import load_index
+    from test_reliability_index import MINI, HashEmbedder
+
+    class SlowRetriever(Retriever):
+        def search(self, question, k=5):
+            time.sleep(0.2)
+            return super().search(question, k)
+
+    build([MINI], tmp_path / "index", HashEmbedder(), progress=False)
+    demo = app.build_app(SlowRetriever(load_index(tmp_path / "index"), HashEmbedder()))
+    demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        # One gradio_client keeps a bounded number of jobs in flight, so the burst comes from several.
+        clients = [Client(demo.local_url, verbose=False) for _ in range(4)]
+        client = clients[0]
+        burst = [c.submit("智慧城市", 5, api_name="/ask") for c in clients for _ in range(app.QUEUE_MAX_SIZE)]
+        outcomes = []
+        for job in burst:
+            try:
+                outcomes.append(cited(job.result(timeout=600)))
+            except Exception as e:  # gradio_client raises an error for a full queue
+                outcomes.append(f"{type(e).__name__}: {e}")
+        refusals = [o for o in outcomes if isinstance(o, str)]
+        assert refusals and all("Queue is full" in r for r in refusals), refusals[:3]
+        answers = [o for o in outcomes if not isinstance(o, str)]
+        assert answers and all(a == answers[0] for a in answers)
+        assert cited(client.predict("智慧城市", 5, api_name="/ask")) == answers[0]  # and it still answers
+    finally:
+        demo.close()
