@@ -65,9 +65,13 @@ def flat_spec() -> AnnSpec:
 
 
 def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
-    """IVF with nlist from `ivf_lists(n)`; nprobe defaults to nlist/64 (1.6 % of the lists), at least 16."""
+    """IVF with nlist from `ivf_lists(n)`; nprobe defaults to nlist/64 (1.6 % of the lists), at least 32.
+
+    Measured on synthetic vectors around real e5 embeddings: 100k at IVF1024 gives recall@10 0.956
+    with nprobe 16 and ~0.98 with 32; 1M at IVF4096 gives 0.986 with nprobe 64, in ~2 ms.
+    """
     nlist = ivf_lists(n)
-    nprobe = nprobe or max(16, nlist // 64)
+    nprobe = nprobe or max(32, nlist // 64)
     return AnnSpec("ivf", f"IVF{nlist},Flat", {"nprobe": nprobe},
                    {"train_size": min(n, TRAIN_POINTS_PER_LIST * nlist)})
 
