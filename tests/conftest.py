@@ -14,7 +14,7 @@ def pytest_configure(config):
 
 # Session fixtures shared by every module: the bundled report indexed once on the real model, the
 # app serving it, and an in-process retriever over it.
-from app_server import app_index, app_url  # noqa: E402,F401
+from app_server import app_index, app_url, browser  # noqa: E402,F401
 
 import pytest  # noqa: E402
 

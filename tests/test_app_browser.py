@@ -7,56 +7,24 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from app_server import ROOT
+from app_server import ROOT, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "artifacts" / "screenshots"
 README_SHOT = ROOT / "docs" / "screenshot.png"
 ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, app_url):
     """A fresh page on the app that refuses (and records) any request off this machine."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
-    page = context.new_page()
-    page.outside = []
-    page.dialogs = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(app_url)
-    page.wait_for_selector("#question textarea")
+    page = guarded_page(browser, app_url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def ask(page, question: str):

@@ -49,7 +49,6 @@ def test_every_queued_event_has_an_explicit_limit_and_the_queue_is_bounded(tmp_p
 
 @pytest.mark.model
 def test_fifty_simultaneous_questions_get_the_same_citations_as_one_by_one(app_url):
-    import app
     from gradio_client import Client
 
     client = Client(app_url, verbose=False)

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant import normalise
 from assistant.normalise import (
     cantonese_to_written,
     chinese_number,

@@ -8,54 +8,24 @@ Rerun: .venv/bin/python -m pytest -q tests/test_xss_browser.py
 """
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from app_server import guarded_page
 from guard_network import IMG, SCRIPT, attempts, hostile_app  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CHROMIUM = "/usr/bin/chromium"
 ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 # Anything the hostile text would have made, had it been parsed as HTML.
 INJECTED = ("script:not([src]):not([type]), img[src='x'], iframe, svg[onload], a[href^='javascript'], b")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, hostile_app):
     """A page on the hostile app that records dialogs, page errors and any request off this machine."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.outside, page.dialogs = [], []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(hostile_app["url"])
-    page.wait_for_selector("#question textarea")
+    page = guarded_page(browser, hostile_app["url"])
     yield page
-    context.close()
+    page.context.close()
 
 
 def nothing_ran(page) -> None:
