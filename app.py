@@ -153,7 +153,6 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         # Retriever.linked gives footnotes, cited and citing passages; a footnote also links back
         # to the paragraph that carries its marker.
         linked = retriever.linked(p)
-        linked += tuple(q for q in render.marked_in(passages, p) if q not in linked)
         panel = render.passage_html(p, documents.get(p.doc), highlight, linked, render.neighbours(passages, p))
         part = (p.doc, render.section_of(p))
         if part not in parts:  # a footnote filed under a heading with no paragraph of its own

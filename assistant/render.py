@@ -277,11 +277,6 @@ def neighbours(passages: Sequence[Passage], passage: Passage) -> tuple[Passage |
     return (same[i - 1] if i > 0 else None), (same[i + 1] if i + 1 < len(same) else None)
 
 
-def marked_in(passages: Iterable[Passage], footnote: Passage) -> tuple[Passage, ...]:
-    """The passages whose text carries the footnote marker of `footnote` (fn6 → paragraph 15)."""
-    return tuple(p for p in passages if p.doc == footnote.doc and footnote.label in p.footnotes)
-
-
 # ---- the browsable report --------------------------------------------------------------------
 
 SECTION_DEPTH = 2  # the report view is split by the first two heading levels

@@ -115,9 +115,11 @@ class Retriever:
         return cls(index, embedder, settings)
 
     def linked(self, p: Passage) -> tuple[Passage, ...]:
-        """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it."""
+        """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it,
+        and for a footnote the paragraphs that mark it."""
         keys = [*p.footnotes, *p.refs]
-        keys += [q.label for q in self.index.passages if q.doc == p.doc and p.label in q.refs]
+        keys += [q.label for q in self.index.passages
+                 if q.doc == p.doc and (p.label in q.refs or p.label in q.footnotes)]
         seen, out = set(), []
         for label in keys:
             q = self.by_label.get((p.doc, label))

@@ -36,7 +36,7 @@ def test_every_queued_event_has_an_explicit_limit_and_the_queue_is_bounded(tmp_p
     from assistant.retrieve import Retriever
     from index.build import build
     from index.store import load_index
-    from test_reliability_index import MINI, HashEmbedder
+    from fakes import MINI, HashEmbedder
 
     build([MINI], tmp_path / "index", HashEmbedder(), progress=False)
     demo = app.build_app(Retriever(load_index(tmp_path / "index"), HashEmbedder()))
@@ -79,7 +79,7 @@ def test_a_burst_beyond_the_queue_is_refused_politely_and_the_app_keeps_answerin
     from gradio_client import Client
     from index.build import build
     from index.store import load_index
-    from test_reliability_index import MINI, HashEmbedder
+    from fakes import MINI, HashEmbedder
 
     class SlowRetriever(Retriever):
         def search(self, question, k=5):

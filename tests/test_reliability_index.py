@@ -6,7 +6,6 @@ Rerun: .venv/bin/python -m pytest -q tests/test_reliability_index.py
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,7 +16,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import index.store as store
@@ -28,28 +26,11 @@ from index.store import MANIFEST, load_index
 from ingest.parse import load_report
 from ingest.passage import InputError
 
+from fakes import MINI, HashEmbedder
+
 ROOT = Path(__file__).resolve().parents[1]
-MINI = ROOT / "tests" / "fixtures" / "mini-report.zh-Hant.txt"
 BUNDLED = ROOT / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"
 MINI_COUNT, BUNDLED_COUNT = (len(load_report(path)[1]) for path in (MINI, BUNDLED))
-
-
-class HashEmbedder:
-    """Deterministic unit vectors from a hash of each text (no model, no torch)."""
-
-    name = "hash-fake"
-    dim = 16
-
-    def _vec(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_queries(self, texts, batch_size: int = 32) -> np.ndarray:
-        return np.stack([self._vec("query: " + t) for t in texts])
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -244,7 +225,7 @@ KILLED_BUILD = textwrap.dedent('''
     from pathlib import Path
     sys.path[:0] = [{root!r}, {tests!r}]
     import index.build, index.store
-    from test_reliability_index import HashEmbedder
+    from fakes import HashEmbedder
 
     stage, report, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 

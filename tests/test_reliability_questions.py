@@ -24,7 +24,7 @@ from assistant.retrieve import MAX_QUESTION_CHARS, Hit, Retriever, SearchResult,
 from index.build import build
 from index.store import load_index
 from ingest.passage import InputError, Passage
-from test_reliability_index import HashEmbedder
+from fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answer import Answer, Quote
 from assistant.render import (
-    answer_html, chip_key, citation_chip, find_quote, highlight_html, marked_in, message_html, neighbours,
+    answer_html, chip_key, citation_chip, find_quote, highlight_html, message_html, neighbours,
     parse_chip_key, passage_html, question_html, reading_order, report_html, section_of, sections,
 )
 from assistant.retrieve import Hit
@@ -196,10 +196,6 @@ def test_neighbours_are_of_the_same_kind():
     assert neighbours(PASSAGES, P15) == (P14, P16)
     assert neighbours(PASSAGES, P14) == (None, P15)
     assert neighbours(PASSAGES, FN6) == (None, None)
-
-
-def test_a_footnote_knows_the_paragraph_that_marks_it():
-    assert marked_in(PASSAGES, FN6) == (P15,)
 
 
 # ---- the report view ---------------------------------------------------------------------------

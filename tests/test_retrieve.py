@@ -1,0 +1,87 @@
+"""The retriever's behaviour on the small fixture report, with a fake embedder: lookup, links, JSON."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.retrieve import Retriever, Settings, check_question
+from index.build import build
+from index.store import load_index
+from ingest.passage import InputError
+
+from fakes import MINI, HashEmbedder
+
+LEXICAL = Settings(mode="lexical", abstain_below=-1.0)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory) -> Retriever:
+    folder = tmp_path_factory.mktemp("mini") / "index"
+    build([MINI], folder, HashEmbedder(), progress=False)
+    return Retriever(load_index(folder), HashEmbedder(), LEXICAL)
+
+
+def labels(result) -> list[str]:
+    return [h.passage.label for h in result.hits]
+
+
+@pytest.mark.parametrize("question, first", [
+    ("第5段", "5"), ("第五段講乜？", "5"), ("paragraph 7", "7"), ("para 10(3)", "10(3)"),
+    ("recommendation 2", "10(2)"), ("建議(4)", "10(4)"), ("註2", "fn2"), ("footnote 3", "fn3"), ("附錄2", "appendix2"),
+])
+def test_a_question_naming_a_citation_gets_that_passage_first(retriever, question, first):
+    result = retriever.search(question, k=3)
+    assert labels(result)[0] == first
+    assert result.hits[0].via == "lookup"
+    assert result.answerable
+
+
+def test_several_named_paragraphs_come_in_the_order_named(retriever):
+    assert labels(retriever.search("第7及4段", k=2)) == ["7", "4"]
+
+
+def test_lexical_search_finds_the_paragraph_sharing_the_words(retriever):
+    assert labels(retriever.search("單車徑的連貫性", k=3))[0] == "4"
+
+
+def test_simplified_chinese_finds_the_traditional_text(retriever):
+    assert labels(retriever.search("单车径的连贯性", k=3))[0] == "4"
+
+
+def test_a_recommendation_brings_the_paragraph_it_cites_along(retriever):
+    # 10(3) cites 第7段: a hit on one passes a share of its score to the other.
+    hits = labels(retriever.search("引入公私營合作模式", k=4))
+    assert {"10(3)", "7"} <= set(hits)
+
+
+def test_hits_carry_their_linked_passages(retriever):
+    by_label = {h.passage.label: h for h in retriever.search("公私營合作模式", k=5).hits}
+    assert {p.label for p in by_label["7"].linked} >= {"fn3", "10(3)"}  # its footnote, the recommendation citing it
+    assert {p.label for p in by_label["fn3"].linked} == {"7"}  # a footnote links back to its paragraph
+
+
+def test_json_has_the_ask_fields(retriever):
+    out = retriever.search("第5段", k=1).to_json()
+    assert set(out) == {"question", "answerable", "citations"}
+    assert set(out["citations"][0]) == {"doc", "label", "section", "score", "text"}
+    assert out["citations"][0]["doc"] == "CB(4)345/2024"
+
+
+def test_a_question_naming_something_the_report_never_mentions_is_not_answerable(retriever):
+    strict = Retriever(retriever.index, retriever.embedder, replace(LEXICAL, abstain_below=-1.0))
+    assert not strict.search("Can I pay MTR fares with Octopus?", k=3).answerable
+
+
+def test_a_query_model_of_another_dimension_is_refused_with_the_fix(retriever):
+    class Wide(HashEmbedder):
+        dim = 32
+
+    with pytest.raises(InputError, match="rebuild"):
+        Retriever(retriever.index, Wide())
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("  \n ", "empty"), ("海" * 1001, "1000")])
+def test_unusable_questions_are_refused_with_a_reason(question, message):
+    with pytest.raises(InputError, match=message):
+        check_question(question)
