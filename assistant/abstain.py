@@ -27,14 +27,21 @@ _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 
 為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
 
 
-def unknown_names(question: str, corpus: str) -> list[str]:
-    """Latin-script names in the question that neither the report (folded `corpus`) nor the glossary knows.
+def latin_words(text: str) -> set[str]:
+    """The Latin-script words and codes of fold(text): the vocabulary unknown_names checks against."""
+    return set(_TOKEN.findall(fold(text)))
 
-    >>> unknown_names("Can I pay MTR fares with iAM Smart?", "智方便")
+
+def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+    """Latin-script names in the question that neither the report (its latin_words) nor the glossary knows.
+
+    >>> unknown_names("Can I pay MTR fares with iAM Smart?", {"pflops"})
     ['MTR']
     """
     from assistant.glossary import _default, _matcher
 
+    if not re.search(r"[A-Za-z0-9]", question):
+        return []
     pattern, _ = _matcher(_default())
     lower = question.lower()  # same positions as the question; glossary names are matched folded (lowercase)
     known = [m.span() for m in pattern.finditer(lower)]
@@ -49,7 +56,7 @@ def unknown_names(question: str, corpus: str) -> list[str]:
             or (token.isupper() and len(token) >= 2) \
             or any(c.isupper() for c in token[1:]) \
             or (token[:1].isupper() and not english_start)
-        if named and not re.search(rf"(?<![a-z0-9]){re.escape(m.group(0))}(?![a-z0-9])", corpus):
+        if named and m.group(0) not in vocabulary:
             out.append(token)
     return out
 

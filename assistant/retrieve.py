@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import coverage, unknown_names
+from assistant.abstain import coverage, latin_words, unknown_names
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -93,9 +93,17 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.by_label = {(p.doc, p.label): p for p in index.passages}
-        self._labels = {p.label for p in index.passages}
+        self._labelled: dict[str, list[Passage]] = {}  # a bare label ("15") → that passage of each report
+        for p in index.passages:
+            self._labelled.setdefault(p.label, []).append(p)
+        self._labels = set(self._labelled)
         self._chunk_keys = [(c.doc, c.label) for c in index.chunks]
-        self._corpus = fold(" ".join(" ".join(p.section) + " " + p.text for p in index.passages))
+        self._names = set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in index.passages))
+        # Who cites or marks each passage, so linked() does not scan the collection.
+        self._pointing: dict[tuple[str, str], list[str]] = {}
+        for q in index.passages:
+            for label in (*q.refs, *q.footnotes):
+                self._pointing.setdefault((q.doc, label), []).append(q.label)
 
     @classmethod
     def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
@@ -117,9 +125,7 @@ class Retriever:
     def linked(self, p: Passage) -> tuple[Passage, ...]:
         """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it,
         and for a footnote the paragraphs that mark it."""
-        keys = [*p.footnotes, *p.refs]
-        keys += [q.label for q in self.index.passages
-                 if q.doc == p.doc and (p.label in q.refs or p.label in q.footnotes)]
+        keys = [*p.footnotes, *p.refs, *self._pointing.get((p.doc, p.label), ())]
         seen, out = set(), []
         for label in keys:
             q = self.by_label.get((p.doc, label))
@@ -131,14 +137,16 @@ class Retriever:
     def search(self, question: str, k: int = 5) -> SearchResult:
         from assistant.lookup import cited_labels
 
+        from assistant.glossary import expand
+
         question = check_question(question)
-        scores, top_cosine = self._scores(question)
+        expanded = expand(question) if self.settings.normalise else question
+        scores, top_cosine = self._scores(question, expanded)
         # Passages the question names outright come first, whatever their similarity.
         named = cited_labels(fold(question), self._labels) or cited_labels(question, self._labels)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         hits = [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup")
-                for p in self.index.passages if p.label in named]
-        hits.sort(key=lambda h: named.index(h.passage.label))
+                for label in named for p in self._labelled[label]]
         taken = {(h.passage.doc, h.passage.label) for h in hits}
         for key, score in ranked:
             if len(hits) >= k:
@@ -147,26 +155,25 @@ class Retriever:
                 hits.append(Hit(self.by_label[key], score))
                 taken.add(key)
         hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
-        evidence = self.evidence(question, top_cosine, hits)
+        evidence = self.evidence(expanded, top_cosine, hits)
         answerable = bool(named) or (evidence >= self.settings.abstain_below
-                                     and not unknown_names(question, self._corpus))
+                                     and not unknown_names(question, self._names))
         return SearchResult(question, answerable, tuple(hits), evidence)
 
     def evidence(self, question: str, top_cosine: float, hits: list[Hit]) -> float:
-        """How strongly the report answers: best cosine plus weighted coverage by the top 3 passages."""
-        s = self.settings
-        from assistant.glossary import expand
+        """How strongly the report answers: best cosine plus weighted coverage by the top 3 passages.
 
-        covered = coverage(expand(question), fold(" ".join(h.passage.text for h in hits[:3])))
+        `question` is glossary-expanded, so an English question is compared through the report's words.
+        """
+        s = self.settings
+        covered = coverage(question, fold(" ".join(h.passage.text for h in hits[:3])))
         return top_cosine + s.coverage_weight * (s.coverage_default if covered is None else covered)
 
-    def _scores(self, question: str) -> tuple[dict[tuple[str, str], float], float]:
+    def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:
         """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
-        from assistant.glossary import expand
         from assistant.normalise import cantonese_to_written, detect_lang, tokens
 
         s = self.settings
-        expanded = expand(question) if s.normalise else question
         qvec = self.embedder.encode_queries([expanded])[0:1].astype(np.float32)
         n = self.index.vectors.ntotal
         cos, ids = self.index.vectors.search(qvec, min(s.pool, n))
@@ -183,7 +190,8 @@ class Retriever:
         lexical: dict[tuple[str, str], float] = {}
         top = float(bm.max()) if bm.size else 0.0
         if top > 0:
-            for i in np.argsort(-bm)[: s.pool]:
+            pool = np.argpartition(-bm, s.pool)[: s.pool] if bm.size > s.pool else np.arange(bm.size)
+            for i in pool:
                 if bm[i] > 0:
                     key = self._chunk_keys[i]
                     lexical[key] = max(lexical.get(key, 0.0), float(bm[i]) / top)
