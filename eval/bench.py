@@ -564,7 +564,7 @@ def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str],
         if spec.kind == "ivf":
             row["nprobe_sweep"] = _nprobe_sweep(index, spec, queries, truth, real_queries, real_truth)
         row["dense_with_embedding"] = asdict(time_each(
-            lambda q: index.search(embedder.encode_queries([q]), 10), questions, warmup=3))
+            lambda q, ann=index: ann.search(embedder.encode_queries([q]), 10), questions, warmup=3))
         if spec.kind != "ivf" and n >= 1000:
             row["ivf_for_comparison"] = _compare(vectors, queries, truth, ivf_spec(n))
         if n <= compare_hnsw_up_to:
