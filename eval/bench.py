@@ -153,7 +153,6 @@ def folder_mb(path: Path) -> float:
 def machine() -> dict:
     """What the numbers were measured on."""
     import faiss
-    import psutil
     import torch
 
     cpu = platform.processor()
@@ -165,7 +164,7 @@ def machine() -> dict:
     return {
         "cpu": cpu,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "memory_gib": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
@@ -177,17 +176,27 @@ def machine() -> dict:
 
 def _peak_rss_mb() -> float:
     """Peak resident memory of this process (VmHWM: unlike ru_maxrss, not inherited across fork+exec)."""
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory line of /proc/self/status (VmRSS, VmHWM) in MB, or None where there is no /proc."""
     try:
-        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
         return round(int(line.split()[1]) / 1024, 1)
     except (OSError, StopIteration, ValueError):
-        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+        return None
 
 
 def _rss_mb() -> float:
-    import psutil
+    """Resident memory of this process now, in MB."""
+    now = _status_mb("VmRSS")
+    if now is None:  # not Linux: psutil comes with the bench extra
+        import psutil
 
-    return round(psutil.Process().memory_info().rss / 2**20, 1)
+        now = round(psutil.Process().memory_info().rss / 2**20, 1)
+    return now
 
 
 def _child(function: str, *args: str) -> dict:
