@@ -42,9 +42,8 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
 
     if not re.search(r"[A-Za-z0-9]", question):
         return []
-    pattern, _ = _matcher(_default())
     lower = question.lower()  # same positions as the question; glossary names are matched folded (lowercase)
-    known = [m.span() for m in pattern.finditer(lower)]
+    known = [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]
     out = []
     for m in _TOKEN.finditer(lower):
         token = question[m.start():m.end()]

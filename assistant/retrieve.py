@@ -111,6 +111,11 @@ class Retriever:
         from index.embed import load_embedder
         from index.store import load_index
 
+        import faiss
+
+        # One search at a time per process: a second OpenMP thread only stalls on a busy machine and
+        # is slower even on a quiet one (docs/benchmarks.md).
+        faiss.omp_set_num_threads(1)
         index = load_index(folder)
         if model and model != index.model:
             raise InputError(f"index '{folder}' was built with model {index.model}, not {model}: "
