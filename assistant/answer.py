@@ -193,10 +193,12 @@ def cite(label: str, doc: str, lang: str, with_doc: bool = False) -> str:
 
 
 def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:
-    """「sentence」〔第15段〕 or “sentence” [para. 15]: the sentence stays as the report wrote it."""
-    marks = ("“", "”") if lang == "en" else ("「", "」")
+    """「sentence」〔第15段〕 or 「sentence」 [para. 15]: the sentence stays as the report wrote it.
+
+    「」 in both languages: the report's own quotation marks are “ ”, which would double up.
+    """
     space = " " if lang == "en" else ""
-    return f"{marks[0]}{quote.text}{marks[1]}{space}{cite(quote.label, quote.doc, lang, with_doc)}"
+    return f"「{quote.text}」{space}{cite(quote.label, quote.doc, lang, with_doc)}"
 
 
 def abstention(hits: tuple[Hit, ...], lang: str, n: int = 3) -> str:
