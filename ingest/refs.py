@@ -110,15 +110,17 @@ def _short(lo: str, hi: str) -> bool:
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EXPONENT = re.compile(r"\^\{(\d{1,3})\}")  # 10^{15}, left by the PDF → text conversion
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1", re.S)
 
 
 def strip_markdown(text: str) -> str:
-    """The text without markdown links and bold, keeping their words.
+    """The text without markdown links, bold and LaTeX exponent braces, keeping their words.
 
-    >>> strip_markdown("《[香港智慧城市藍圖](#)》的**6個智慧範疇**")
-    '《香港智慧城市藍圖》的6個智慧範疇'
+    >>> strip_markdown("《[香港智慧城市藍圖](#)》的**6個智慧範疇**，10^{15}")
+    '《香港智慧城市藍圖》的6個智慧範疇，10^15'
     """
     text = _LINK.sub(r"\1", text)
     text = _BOLD.sub(r"\2", text)
+    text = _EXPONENT.sub(r"^\1", text)
     return text.replace("**", "")  # an unpaired marker is residue too

@@ -62,3 +62,7 @@ def test_cross_refs(text, expected):
 ])
 def test_strip_markdown_keeps_the_words(text, expected):
     assert strip_markdown(text) == expected
+
+
+def test_latex_exponent_braces_are_removed_keeping_the_number():
+    assert strip_markdown("(i.e. 10^{15}) per second") == "(i.e. 10^15) per second"
