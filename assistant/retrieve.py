@@ -21,7 +21,7 @@ class Hit:
 
     passage: Passage
     score: float
-    via: str = "search"  # "lookup" (the question named it), "search", or "linked"
+    via: str = "search"  # "lookup" (the question named it) or "search"
     linked: tuple[Passage, ...] = ()  # footnotes, cited paragraphs, recommendations citing it
 
 
