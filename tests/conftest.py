@@ -25,3 +25,12 @@ def retriever(app_index):
     from assistant.retrieve import Retriever
 
     return Retriever.open(app_index)
+
+
+@pytest.fixture(scope="module")
+def project_cache_in_tmp(tmp_path_factory):
+    """Keep caches (jieba's dictionary) out of the user's home for a module's tests."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LEGCO_RAG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()

@@ -5,12 +5,7 @@ from assistant import glossary
 from assistant.glossary import Term, expand, find, load, terms_zh
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _cache_in_tmp(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LEGCO_RAG_CACHE", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures("project_cache_in_tmp")
 
 
 def test_bundled_glossary_loads_with_unique_chinese_terms():

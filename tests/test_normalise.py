@@ -17,13 +17,7 @@ from assistant.normalise import (
 REPORT = Path(__file__).resolve().parent.parent / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _cache_in_tmp(tmp_path_factory):
-    """Keep jieba's dictionary cache out of the user's home during tests."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LEGCO_RAG_CACHE", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures("project_cache_in_tmp")
 
 
 # ---------------------------------------------------------------- fold: script and vocabulary
