@@ -46,7 +46,8 @@ def collect_passages(paths: list[Path]):
         seen[doc.doc_id] = path
         documents.append(doc)
         passages.extend(parsed)
-        chunks.extend(chunk_passages(parsed) + sentence_pieces(parsed))
+        whole = chunk_passages(parsed)
+        chunks.extend(whole + sentence_pieces(parsed, whole))
     return documents, passages, chunks
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -68,17 +69,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def sentence_pieces(passages: list[Passage], min_chars: int = 8) -> list[Passage]:
-    """Each sentence of a multi-sentence passage as its own piece, numbered after the passage's chunks.
+def sentence_pieces(passages: list[Passage], chunks: list[Passage], min_chars: int = 8) -> list[Passage]:
+    """Each sentence of a multi-sentence passage as its own piece, numbered after the passage's `chunks`.
 
     Searched beside whole passages, they let one precise sentence match a precise question.
     """
+    taken = Counter((c.doc, c.label) for c in chunks)
     pieces: list[Passage] = []
     for passage in passages:
         spans = sentences(passage.text)
         if len(spans) < 2:
             continue
-        first = len(chunk_passages([passage]))
+        first = taken[(passage.doc, passage.label)]
         texts = [passage.text[a:b] for a, b in spans if b - a >= min_chars]
         pieces += [replace(passage, text=text, chunk=first + n) for n, text in enumerate(texts)]
     return pieces
