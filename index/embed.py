@@ -451,9 +451,10 @@ class Embedder:
     """A sentence-transformers model with the prompts its passages and queries need.
 
     name: what an index manifest records ("multilingual-e5-small" for the default).
-    bf16: run the model under bfloat16 autocast on the CPU. On by default where the CPU does bf16 in
-    hardware: there it embeds about twice as fast, and the vectors agree with float32 ones to a cosine
-    of 0.99999 (docs/benchmarks.md). Elsewhere bf16 is emulated and slower, so it stays off.
+    bf16: embed passages under bfloat16 autocast on the CPU. On by default where the CPU does bf16 in
+    hardware: there batches embed about twice as fast, and the vectors agree with float32 ones to a
+    cosine of 0.99999 (docs/benchmarks.md). Elsewhere bf16 is emulated and slower, so it stays off.
+    Queries stay in float32: one short text gains nothing from it.
     """
 
     def __init__(self, model, name: str, query_prompt: str = "", passage_prompt: str = ""):
@@ -472,22 +473,22 @@ class Embedder:
         return (f"Embedder(name={self.name!r}, dim={self.dim}, "
                 f"query_prompt={self.query_prompt!r}, passage_prompt={self.passage_prompt!r})")
 
-    def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool,
+                bf16: bool = False) -> np.ndarray:
         if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
             raise TypeError(f"expected a list of strings, got {type(texts).__name__}: "
                             "wrap a single text as [text]")
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._precision():
+        with self._precision() if bf16 else contextlib.nullcontext():
             vecs = self.model.encode(texts, prompt=prompt or None, batch_size=batch_size,
                                      show_progress_bar=show_progress, convert_to_numpy=True,
                                      normalize_embeddings=True)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def _precision(self):
-        device = getattr(getattr(self.model, "device", None), "type", None)
-        if not (self.bf16 and device == "cpu"):
+        if getattr(getattr(self.model, "device", None), "type", None) != "cpu":
             return contextlib.nullcontext()
         import torch
 
@@ -496,7 +497,7 @@ class Embedder:
     def encode_passages(self, texts: list[str], batch_size: int = 32,
                         show_progress: bool = False) -> np.ndarray:
         """Passages -> float32 [n, dim], unit rows (with the model's passage prompt)."""
-        return self._encode(texts, self.passage_prompt, batch_size, show_progress)
+        return self._encode(texts, self.passage_prompt, batch_size, show_progress, bf16=self.bf16)
 
     def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Queries -> float32 [n, dim], unit rows (with the model's query prompt)."""
