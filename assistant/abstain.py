@@ -3,8 +3,9 @@
 Two signals, calibrated on the dev split (see eval/):
 - the question names something the report never mentions: a Latin-script name or code (5G, MTR,
   ChatGPT) that is neither in the report nor an English name the glossary maps to the report's words;
-- the evidence is weak: the best dense similarity plus how much of the question's wording the top
-  passages cover falls under a threshold.
+- the evidence is weak: the best dense similarity plus how much of the question's wording one of the
+  top passages covers (words weighted by rarity, so the subject counts more than "plan" or "develop")
+  falls under a threshold.
 """
 from __future__ import annotations
 
@@ -60,16 +61,30 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     return out
 
 
-def coverage(question: str, text: str) -> float | None:
-    """Share of the question's Chinese character pairs (question words removed) found in `text` (folded).
+def content_words(question: str) -> list[str]:
+    """The words that say what a question is about: jieba words of two or more characters of its
+    folded (for Cantonese, written-Chinese) form, question words removed.
 
-    None when the question has no Chinese to compare (an English question).
+    >>> content_words("港鐵車費幾時加價？")
+    ['車費', '加價']
     """
+    from assistant.normalise import _jieba, to_simplified
+
     q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
     q = fold(q)
     for word in _QUESTION_WORDS:
         q = q.replace(word, " ")
-    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(q) for i in range(len(run) - 1)}
-    if not pairs:
-        return None
-    return sum(p in text for p in pairs) / len(pairs)
+    out: dict[str, None] = {}
+    for run in _CJK_RUN.findall(q):
+        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
+        source = simplified if len(simplified) == len(run) else run
+        for _, start, end in _jieba().tokenize(source, HMM=False):
+            if end - start >= 2:
+                out[run[start:end]] = None
+    return list(out)
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word."""
+    total = sum(weights.values())
+    return sum(w for word, w in weights.items() if word in text) / total if total else 0.0

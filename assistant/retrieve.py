@@ -1,6 +1,7 @@
 """Hybrid retrieval: direct citation lookup, dense + lexical search fused, structure links, abstention."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import coverage, latin_words, unknown_names
+from assistant.abstain import content_words, coverage, latin_words, unknown_names
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -76,9 +77,9 @@ class Settings:
     pool: int = 50  # candidates taken from each of dense and lexical search
     lexical_weight: float = 0.2  # weight of max-normalised BM25 beside dense cosine
     link_bonus: float = 0.9  # share of a hit's score passed to the passages it links to
-    coverage_weight: float = 0.13  # weight of the question's wording found in the top passages
-    coverage_default: float = 0.5  # coverage assumed when the question has no Chinese (English)
-    abstain_below: float = 0.92  # evidence (cosine + weighted coverage) under which the report is taken not to answer
+    coverage_weight: float = 0.15  # weight of the question's words (rarity-weighted) found in one top passage
+    coverage_default: float = 0.5  # coverage assumed when the question has no Chinese words (English)
+    abstain_below: float = 0.929  # evidence (cosine + weighted coverage) under which the report is taken not to answer
 
 
 class Retriever:
@@ -166,13 +167,22 @@ class Retriever:
         return SearchResult(question, answerable, tuple(hits), evidence)
 
     def evidence(self, question: str, top_cosine: float, hits: list[Hit]) -> float:
-        """How strongly the report answers: best cosine plus weighted coverage by the top 3 passages.
+        """How strongly the report answers: best cosine plus weighted coverage of the question's words
+        by the best of the top 3 passages, each word weighted by its rarity in the collection (a word
+        the collection never uses weighs most).
 
         `question` is glossary-expanded, so an English question is compared through the report's words.
         """
         s = self.settings
-        covered = coverage(question, fold(" ".join(h.passage.text for h in hits[:3])))
-        return top_cosine + s.coverage_weight * (s.coverage_default if covered is None else covered)
+        words = content_words(question)
+        if not words:
+            return top_cosine + s.coverage_weight * s.coverage_default
+        lexical = self.index.lexical
+        n = len(lexical)
+        weights = {w: math.log((n + 1) / (lexical.document_frequency(w) + 0.5)) for w in words}
+        covered = max((coverage(weights, fold(" ".join(h.passage.section) + " " + h.passage.text))
+                       for h in hits[:3]), default=0.0)
+        return top_cosine + s.coverage_weight * covered
 
     def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:
         """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""

@@ -30,6 +30,15 @@ class LexicalIndex:
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder))
 
+    def __len__(self) -> int:
+        return int(self._bm25.scores["num_docs"])
+
+    def document_frequency(self, token: str) -> int:
+        """How many passages hold `token` (0 for a token the index never saw)."""
+        i = self._bm25.vocab_dict.get(token)
+        indptr = self._bm25.scores["indptr"]
+        return 0 if i is None else int(indptr[i + 1] - indptr[i])
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query tokens (unknown tokens score nothing)."""
         known = [t for t in tokens if t in self._bm25.vocab_dict]
