@@ -62,8 +62,8 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
 
 
 def content_words(question: str) -> list[str]:
-    """The words that say what a question is about: jieba words of two or more characters of its
-    folded (for Cantonese, written-Chinese) form, question words removed.
+    """The Chinese words that say what a question is about: jieba words of two or more characters of
+    its folded (for Cantonese, written-Chinese) form, question words removed.
 
     >>> content_words("港鐵車費幾時加價？")
     ['車費', '加價']
@@ -84,7 +84,39 @@ def content_words(question: str) -> list[str]:
     return list(out)
 
 
-def coverage(weights: dict[str, float], text: str) -> float:
+def english_words(question: str) -> list[str]:
+    """The English words of a question outside the glossary's names, minus stopwords (lowercase).
+
+    >>> english_words("How many ambulances use iAM Smart?")
+    ['ambulances', 'use']
+    """
+    from assistant.dictionary import STOPWORDS
+    from assistant.glossary import _default, _matcher
+
+    if not re.search(r"[A-Za-z]", question):
+        return []
+    lower = question.lower()
+    named = [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]  # same positions as `lower`
+    out: dict[str, None] = {}
+    for m in re.finditer(r"[a-z]+", lower):
+        word = m.group(0)
+        if len(word) >= 3 and word not in STOPWORDS and word not in _GENERIC \
+                and not any(a <= m.start() < b for a, b in named):
+            out[word] = None
+    return list(out)
+
+
+def question_words(question: str) -> dict[str, frozenset[str]]:
+    """What a question is about, each word with the forms that count as finding it in a passage:
+    a Chinese word is found as itself, an English word as any of its CC-CEDICT translations."""
+    from assistant.dictionary import translations
+
+    words = {w: frozenset([w]) for w in content_words(question)}
+    words.update((w, translations(w)) for w in english_words(question))
+    return words
+
+
+def coverage(words: dict[str, frozenset[str]], weights: dict[str, float], text: str) -> float:
     """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word."""
     total = sum(weights.values())
-    return sum(w for word, w in weights.items() if word in text) / total if total else 0.0
+    return sum(weights[w] for w, forms in words.items() if any(f in text for f in forms)) / total if total else 0.0

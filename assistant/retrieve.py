@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import content_words, coverage, latin_words, unknown_names
+from assistant.abstain import coverage, latin_words, question_words, unknown_names
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -78,7 +78,7 @@ class Settings:
     lexical_weight: float = 0.2  # weight of max-normalised BM25 beside dense cosine
     link_bonus: float = 0.9  # share of a hit's score passed to the passages it links to
     coverage_weight: float = 0.15  # weight of the question's words (rarity-weighted) found in one top passage
-    coverage_default: float = 0.5  # coverage assumed when the question has no Chinese words (English)
+    coverage_default: float = 0.5  # coverage assumed when the question has no words to look for
     abstain_below: float = 0.929  # evidence (cosine + weighted coverage) under which the report is taken not to answer
 
 
@@ -174,14 +174,16 @@ class Retriever:
         `question` is glossary-expanded, so an English question is compared through the report's words.
         """
         s = self.settings
-        words = content_words(question)
+        words = question_words(question)
         if not words:
             return top_cosine + s.coverage_weight * s.coverage_default
         lexical = self.index.lexical
         n = len(lexical)
-        weights = {w: math.log((n + 1) / (lexical.document_frequency(w) + 0.5)) for w in words}
-        covered = max((coverage(weights, fold(" ".join(h.passage.section) + " " + h.passage.text))
-                       for h in hits[:3]), default=0.0)
+        weights = {w: math.log((n + 1) / (max(map(lexical.document_frequency, forms), default=0) + 0.5))
+                   for w, forms in words.items()}
+        # One pass through fold for the three passages: the record separator survives it.
+        texts = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3]))
+        covered = max((coverage(words, weights, text) for text in texts.split("\x1e")), default=0.0)
         return top_cosine + s.coverage_weight * covered
 
     def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:

