@@ -151,8 +151,9 @@ class Retriever:
         # Passages the question names outright come first, whatever their similarity.
         named = cited_labels(fold(question), self._labels) or cited_labels(question, self._labels)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        hits = [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup")
-                for label in named for p in self._labelled[label]]
+        # A label names one passage in each report: the report the rest of the question is about first.
+        hits = [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup") for label in named
+                for p in sorted(self._labelled[label], key=lambda p: -scores.get((p.doc, p.label), -math.inf))]
         taken = {(h.passage.doc, h.passage.label) for h in hits}
         for key, score in ranked:
             if len(hits) >= k:

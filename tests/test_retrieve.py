@@ -7,6 +7,7 @@ import pytest
 
 from assistant.retrieve import Retriever, Settings, check_question
 from index.build import build
+from index.defaults import BUNDLED_REPORT
 from index.store import load_index
 from ingest.passage import InputError
 
@@ -85,3 +86,13 @@ def test_a_query_model_of_another_dimension_is_refused_with_the_fix(retriever):
 def test_unusable_questions_are_refused_with_a_reason(question, message):
     with pytest.raises(InputError, match=message):
         check_question(question)
+
+
+@pytest.mark.parametrize("question, doc_words", [("第4段 單車徑", "海濱"), ("第4段 數字政策辦公室", "智慧城市")])
+def test_a_label_every_report_has_comes_first_from_the_report_the_question_is_about(tmp_path, question, doc_words):
+    folder = tmp_path / "index"
+    build([BUNDLED_REPORT, MINI], folder, HashEmbedder(), progress=False)
+    both = Retriever(load_index(folder), HashEmbedder(), LEXICAL)
+    first = both.search(question).hits[0]
+    assert first.passage.label == "4" and first.via == "lookup"
+    assert doc_words in both.index.documents[first.passage.doc].title
