@@ -32,9 +32,7 @@ such than then so very too also just only one two first last next into about ove
 sb sth someone something oneself used etc lit fig esp
 """.split())
 _MAX_GLOSS_WORDS = 3  # longer definitions describe rather than translate
-
-
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 1  # bump when _build changes, so cached tables are rebuilt
 
 
 def _build(raw: bytes) -> dict[str, set[str]]:

@@ -481,14 +481,14 @@ class Embedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._precision() if bf16 else contextlib.nullcontext():
+        with self._precision(bf16):
             vecs = self.model.encode(texts, prompt=prompt or None, batch_size=batch_size,
                                      show_progress_bar=show_progress, convert_to_numpy=True,
                                      normalize_embeddings=True)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
-    def _precision(self):
-        if getattr(getattr(self.model, "device", None), "type", None) != "cpu":
+    def _precision(self, bf16: bool):
+        if not bf16 or getattr(getattr(self.model, "device", None), "type", None) != "cpu":
             return contextlib.nullcontext()
         import torch
 

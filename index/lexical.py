@@ -34,7 +34,7 @@ class LexicalIndex:
         return int(self._bm25.scores["num_docs"])
 
     def document_frequency(self, token: str) -> int:
-        """How many passages hold `token` (0 for a token the index never saw)."""
+        """How many indexed texts (passages and their sentences) hold `token`; 0 for one never seen."""
         i = self._bm25.vocab_dict.get(token)
         indptr = self._bm25.scores["indptr"]
         return 0 if i is None else int(indptr[i + 1] - indptr[i])
