@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import coverage, latin_words, question_words, unknown_names
+from assistant.abstain import coverage, english_words, latin_words, question_words, unknown_names
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -187,6 +187,14 @@ class Retriever:
         covered = max((coverage(words, weights, text) for text in texts.split("\x1e")), default=0.0)
         return top_cosine + s.coverage_weight * covered
 
+    def _translated(self, question: str) -> list[str]:
+        """The Chinese words, among those the lexical index knows, that CC-CEDICT gives for an English
+        question's words outside the glossary's names: BM25 then matches "ambulance" to 救護車."""
+        from assistant.dictionary import translations
+
+        known = self.index.lexical.document_frequency
+        return [t for w in english_words(question) for t in sorted(translations(w)) if known(t)]
+
     def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:
         """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
         from assistant.normalise import cantonese_to_written, detect_lang, tokens
@@ -203,8 +211,12 @@ class Retriever:
         top_cosine = max(dense.values()) if dense else 0.0
         if s.mode == "dense":
             return dense, top_cosine
-        written = cantonese_to_written(expanded) if detect_lang(question) == "yue" else expanded
-        bm = self.index.lexical.scores(tokens(written if s.normalise else question))
+        lang = detect_lang(question)
+        written = cantonese_to_written(expanded) if lang == "yue" else expanded
+        query_tokens = tokens(written if s.normalise else question)
+        if s.normalise and lang == "en":
+            query_tokens += self._translated(question)
+        bm = self.index.lexical.scores(query_tokens)
         lexical: dict[tuple[str, str], float] = {}
         top = float(bm.max()) if bm.size else 0.0
         if top > 0:

@@ -88,11 +88,21 @@ def test_unusable_questions_are_refused_with_a_reason(question, message):
         check_question(question)
 
 
-@pytest.mark.parametrize("question, doc_words", [("第4段 單車徑", "海濱"), ("第4段 數字政策辦公室", "智慧城市")])
-def test_a_label_every_report_has_comes_first_from_the_report_the_question_is_about(tmp_path, question, doc_words):
-    folder = tmp_path / "index"
+@pytest.fixture(scope="module")
+def both_reports(tmp_path_factory) -> Retriever:
+    folder = tmp_path_factory.mktemp("both") / "index"
     build([BUNDLED_REPORT, MINI], folder, HashEmbedder(), progress=False)
-    both = Retriever(load_index(folder), HashEmbedder(), LEXICAL)
-    first = both.search(question).hits[0]
+    return Retriever(load_index(folder), HashEmbedder(), LEXICAL)
+
+
+@pytest.mark.parametrize("question, doc_words", [("第4段 單車徑", "海濱"), ("第4段 數字政策辦公室", "智慧城市")])
+def test_a_label_every_report_has_comes_first_from_the_report_the_question_is_about(both_reports, question, doc_words):
+    first = both_reports.search(question).hits[0]
     assert first.passage.label == "4" and first.via == "lookup"
-    assert doc_words in both.index.documents[first.passage.doc].title
+    assert doc_words in both_reports.index.documents[first.passage.doc].title
+
+
+def test_english_words_outside_the_glossary_reach_the_chinese_text_through_the_dictionary(both_reports):
+    # No glossary name here: "cameras" and "monitoring" find 攝影機 and 監測 through CC-CEDICT.
+    first = both_reports.search("Are cameras used for monitoring?").hits[0]
+    assert "攝影機" in first.passage.text and "監測" in first.passage.text
