@@ -1,8 +1,9 @@
 """Deciding whether the report answers a question at all.
 
-Two signals, calibrated on the dev split (see eval/):
+Three signals, calibrated on the dev split (see eval/):
 - the question names something the report never mentions: a Latin-script name or code (5G, MTR,
   ChatGPT) that is neither in the report nor an English name the glossary maps to the report's words;
+- the question asks how many, how much or how long, and none of the top passages states an amount;
 - the evidence is weak: the best dense similarity plus how much of the question's wording one of the
   top passages covers (words weighted by rarity, so the subject counts more than "plan" or "develop")
   falls under a threshold.
@@ -120,3 +121,27 @@ def coverage(words: dict[str, frozenset[str]], weights: dict[str, float], text: 
     """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word."""
     total = sum(weights.values())
     return sum(weights[w] for w, forms in words.items() if any(f in text for f in forms)) / total if total else 0.0
+
+
+_ASKS_AMOUNT = re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b")
+# A number that states an amount: not a date (2024年), a citation (第15段, 附錄2, (5)) or part of one.
+_AMOUNT = re.compile(r"(?<![第錄(\d.,])\d[\d,.]*(?![\d,.)年月日段章條款號])")
+
+
+def asks_amount(question: str) -> bool:
+    """Whether a question asks for a number: 多少 / 幾多 / how many / how much / how long …
+
+    >>> asks_amount("數碼港有幾多間初創公司？"), asks_amount("When was it set up?")
+    (True, False)
+    """
+    q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
+    return _ASKS_AMOUNT.search(fold(q).lower()) is not None or _ASKS_AMOUNT.search(fold(question).lower()) is not None
+
+
+def states_amount(text: str) -> bool:
+    """Whether folded text states an amount ("340萬", "9次", "15000 PFLOPS"), not only dates or citations.
+
+    >>> states_amount("於2024年12月投入服務(參閱上文第14段)"), states_amount("超過340萬登記用戶")
+    (False, True)
+    """
+    return _AMOUNT.search(text) is not None

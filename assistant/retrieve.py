@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import coverage, english_words, latin_words, question_words, unknown_names
+from assistant.abstain import (asks_amount, coverage, english_words, latin_words, question_words, states_amount,
+                               unknown_names)
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -162,15 +163,18 @@ class Retriever:
                 hits.append(Hit(self.by_label[key], score))
                 taken.add(key)
         hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
-        evidence = self.evidence(expanded, top_cosine, hits)
+        # The top passages, folded in one pass (the record separator survives fold).
+        top = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3])).split("\x1e")
+        evidence = self.evidence(expanded, top_cosine, top)
         answerable = bool(named) or (evidence >= self.settings.abstain_below
-                                     and not unknown_names(question, self._names))
+                                     and not unknown_names(question, self._names)
+                                     and not (asks_amount(question) and not any(map(states_amount, top))))
         return SearchResult(question, answerable, tuple(hits), evidence)
 
-    def evidence(self, question: str, top_cosine: float, hits: list[Hit]) -> float:
+    def evidence(self, question: str, top_cosine: float, top: list[str]) -> float:
         """How strongly the report answers: best cosine plus weighted coverage of the question's words
-        by the best of the top 3 passages, each word weighted by its rarity in the collection (a word
-        the collection never uses weighs most).
+        by the best of the `top` passages (folded texts), each word weighted by its rarity in the
+        collection (a word the collection never uses weighs most).
 
         `question` is glossary-expanded, so an English question is compared through the report's words.
         """
@@ -182,9 +186,7 @@ class Retriever:
         n = len(lexical)
         weights = {w: math.log((n + 1) / (max(map(lexical.document_frequency, forms), default=0) + 0.5))
                    for w, forms in words.items()}
-        # One pass through fold for the three passages: the record separator survives it.
-        texts = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3]))
-        covered = max((coverage(words, weights, text) for text in texts.split("\x1e")), default=0.0)
+        covered = max((coverage(words, weights, text) for text in top), default=0.0)
         return top_cosine + s.coverage_weight * covered
 
     def _translated(self, question: str) -> list[str]:

@@ -2,7 +2,9 @@
 import pytest
 
 from assistant import dictionary
-from assistant.abstain import content_words, coverage, english_words, question_words, unknown_names
+from assistant.abstain import (asks_amount, content_words, coverage, english_words, question_words, states_amount,
+                               unknown_names)
+from assistant.normalise import fold
 from index.lexical import LexicalIndex
 
 
@@ -67,3 +69,20 @@ def test_document_frequency_counts_passages_holding_a_token():
 def test_names_the_report_never_mentions_are_found_and_known_ones_are_not():
     assert unknown_names("Can I pay MTR fares with iAM Smart?", {"pflops"}) == ["MTR"]
     assert unknown_names("What is PFLOPS?", {"pflops"}) == []
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("香港2030年需要多少算力？", True), ("數碼港有幾多間初創公司？", True), ("公屋要等幾耐先上到樓？", True),
+    ("How many meetings were held?", True), ("How long does it take?", True),
+    ("數字政策辦公室於何時成立？", False), ("When was the office set up?", False), ("智方便是甚麼？", False),
+])
+def test_a_question_asking_for_a_number_is_recognised(question, asks):
+    assert asks_amount(question) is asks
+
+
+@pytest.mark.parametrize("text, states", [
+    ("截至2025年4月，超過340萬登記用戶", True), ("共舉行了九次會議", True), ("約15 000 PFLOPS的算力", True),
+    ("於2024年12月投入服務(參閱上文第14段)", False), ("載於附錄2", False), ("(5) 擴大適用範圍", False), ("", False),
+])
+def test_an_amount_is_told_from_dates_and_citations(text, states):
+    assert states_amount(fold(text)) is states
