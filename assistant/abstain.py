@@ -29,6 +29,13 @@ _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 
 為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
 
 
+def _glossary_spans(lower: str) -> list[tuple[int, int]]:
+    """Where the glossary's names occur in a lowercased question (names are matched folded, lowercase)."""
+    from assistant.glossary import _default, _matcher
+
+    return [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]
+
+
 def latin_words(text: str) -> set[str]:
     """The Latin-script words and codes of fold(text): the vocabulary unknown_names checks against."""
     return set(_TOKEN.findall(fold(text)))
@@ -40,12 +47,10 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     >>> unknown_names("Can I pay MTR fares with iAM Smart?", {"pflops"})
     ['MTR']
     """
-    from assistant.glossary import _default, _matcher
-
     if not re.search(r"[A-Za-z0-9]", question):
         return []
-    lower = question.lower()  # same positions as the question; glossary names are matched folded (lowercase)
-    known = [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]
+    lower = question.lower()  # same positions as the question
+    known = _glossary_spans(lower)
     out = []
     for m in _TOKEN.finditer(lower):
         token = question[m.start():m.end()]
@@ -92,12 +97,11 @@ def english_words(question: str) -> list[str]:
     ['ambulances', 'use']
     """
     from assistant.dictionary import STOPWORDS
-    from assistant.glossary import _default, _matcher
 
     if not re.search(r"[A-Za-z]", question):
         return []
     lower = question.lower()
-    named = [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]  # same positions as `lower`
+    named = _glossary_spans(lower)
     out: dict[str, None] = {}
     for m in re.finditer(r"[a-z]+", lower):
         word = m.group(0)
@@ -135,7 +139,7 @@ def asks_amount(question: str) -> bool:
     (True, False)
     """
     q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
-    return _ASKS_AMOUNT.search(fold(q).lower()) is not None or _ASKS_AMOUNT.search(fold(question).lower()) is not None
+    return _ASKS_AMOUNT.search(fold(q).lower()) is not None
 
 
 def states_amount(text: str) -> bool:
