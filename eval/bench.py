@@ -7,11 +7,14 @@
 Sections, each a plain dict in the JSON output:
   machine    CPU, cores, memory, load average before and after (a busy machine skews every number)
   cold       process start → first answer, in a fresh process, with the time of each phase
-  build      index build of the bundled report: chunks per second, seconds; incremental rebuild
+  build      index build of the bundled report: chunks per second, seconds (and in float32 where
+             builds use bf16); incremental rebuild
   retrieve   p50/p95 ms of Retriever.search for lexical, dense and hybrid over the eval questions,
              and where the hybrid time goes (query embedding, FAISS, BM25, the rest; cProfile top)
-  langchain  the same passages and model through LangChain's HuggingFaceEmbeddings + FAISS
-  embedding  passages per second by batch size, length ordering and torch threads
+  serving    dense and hybrid p50/p95 in a fresh process, as the app serves (no torch)
+  langchain  the same passages and model through LangChain's HuggingFaceEmbeddings + FAISS, in a
+             fresh process of its own
+  embedding  passages per second by batch size, length ordering, precision and torch threads
   scale      per size: the chosen ANN index (build s, disk MB, resident MB, p50/p95, recall@10 vs
              exact) and the BM25 index over synthetic passages, each measured in a fresh process
   targets    each issue target with its measured value and whether it is met
