@@ -78,6 +78,16 @@ _ABSTAIN = {
     "zh-Hans": "报告似乎没有谈及这个问题。以下是最接近的段落（相关度较低）：",
     "en": "The report does not appear to address this. The closest passages (weak matches):",
 }
+_UNKNOWN = {  # the report never mentions a name the question uses
+    "zh-Hant": "報告沒有提及{names}。以下是最接近的段落（相關度較低）：",
+    "yue": "報告沒有提及{names}。以下是最接近的段落（相關度較低）：",
+    "zh-Hans": "报告没有提及{names}。以下是最接近的段落（相关度较低）：",
+    "en": "The report never mentions {names}. The closest passages (weak matches):",
+}
+_NO_AMOUNT = {  # the question asks for a number the closest passages do not give
+    "zh-Hant": "報告沒有提供這個數字。以下是最接近的段落：", "yue": "報告沒有提供這個數字。以下是最接近的段落：",
+    "zh-Hans": "报告没有提供这个数字。以下是最接近的段落：", "en": "The report gives no figure for this. The closest passages:",
+}
 _WEAK = {"zh-Hant": "（相關度較低）", "yue": "（相關度較低）", "zh-Hans": "（相关度较低）", "en": " (weak match)"}
 _NOTHING = {  # the Chinese is the same in both scripts
     "zh-Hant": "索引中找不到任何段落。", "yue": "索引中找不到任何段落。", "zh-Hans": "索引中找不到任何段落。",
@@ -201,16 +211,27 @@ def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:
     return f"「{quote.text}」{space}{cite(quote.label, quote.doc, lang, with_doc)}"
 
 
-def abstention(hits: tuple[Hit, ...], lang: str, n: int = 3) -> str:
-    """'The report does not appear to address this', then the closest passages as weak matches."""
+def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
+    """Why the report is taken not to answer, then the closest passages.
+
+    The names it never mentions, or that it gives no figure (then the passages are on the subject),
+    or else 'The report does not appear to address this', with the passages as weak matches.
+    """
+    hits = result.hits[:n]
     if not hits:
         return _NOTHING[lang]
-    with_doc = len({h.passage.doc for h in hits[:n]}) > 1
-    lines = [_ABSTAIN[lang]]
-    for h in hits[:n]:
+    if result.unknown:
+        header, weak = _UNKNOWN[lang].format(names=(", " if lang == "en" else "、").join(result.unknown)), _WEAK[lang]
+    elif result.no_amount:
+        header, weak = _NO_AMOUNT[lang], ""
+    else:
+        header, weak = _ABSTAIN[lang], _WEAK[lang]
+    with_doc = len({h.passage.doc for h in hits}) > 1
+    lines = [header]
+    for h in hits:
         section = " › ".join(h.passage.section)
         where = f" {section}" if section else ""
-        lines.append(f"- {cite(h.passage.label, h.passage.doc, lang, with_doc)}{where}{_WEAK[lang]}")
+        lines.append(f"- {cite(h.passage.label, h.passage.doc, lang, with_doc)}{where}{weak}")
     return "\n".join(lines)
 
 
@@ -221,7 +242,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
     """
     lang = check_lang(lang) if lang else question_lang(result.question)
     if not result.answerable or not result.hits:
-        return Answer(result.question, lang, abstention(result.hits, lang, max(max_quotes, 1)),
+        return Answer(result.question, lang, abstention(result, lang, max(max_quotes, 1)),
                       False, (), result.hits)
     quotes = pick_quotes(result, max_quotes)
     with_doc = len({q.doc for q in quotes}) > 1

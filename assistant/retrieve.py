@@ -33,6 +33,8 @@ class SearchResult:
     answerable: bool
     hits: tuple[Hit, ...]
     top_score: float  # the evidence that decides `answerable` (see assistant.abstain)
+    unknown: tuple[str, ...] = ()  # names in the question that the report never mentions
+    no_amount: bool = False  # the question asks how many / how much, and no top passage states an amount
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""
@@ -166,10 +168,10 @@ class Retriever:
         # The top passages, folded in one pass (the record separator survives fold).
         top = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3])).split("\x1e")
         evidence = self.evidence(expanded, top_cosine, top)
-        answerable = bool(named) or (evidence >= self.settings.abstain_below
-                                     and not unknown_names(question, self._names)
-                                     and not (asks_amount(question) and not any(map(states_amount, top))))
-        return SearchResult(question, answerable, tuple(hits), evidence)
+        unknown = tuple(unknown_names(question, self._names))
+        no_amount = asks_amount(question) and not any(map(states_amount, top))
+        answerable = bool(named) or (evidence >= self.settings.abstain_below and not unknown and not no_amount)
+        return SearchResult(question, answerable, tuple(hits), evidence, unknown, no_amount)
 
     def evidence(self, question: str, top_cosine: float, top: list[str]) -> float:
         """How strongly the report answers: best cosine plus weighted coverage of the question's words

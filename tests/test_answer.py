@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import Answer, Quote, answer_question, compose, sentences
+from assistant.answer import _WEAK, Answer, Quote, answer_question, compose, sentences
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
 
@@ -181,6 +181,29 @@ def test_an_unanswerable_question_says_so_and_lists_the_closest_passages_as_weak
     assert lines[1].startswith(f"- {form[0]}") and lines[1].endswith(weak)
     assert lines[2].startswith(f"- {form[1]}") and lines[2].endswith(weak)
     assert answer.hits == (Hit(P16, 0.9), Hit(P14, 0.8))
+
+
+@pytest.mark.parametrize("lang, question, header", [
+    ("zh-Hant", "港鐵MTR幾時加價？", "報告沒有提及MTR。以下是最接近的段落（相關度較低）："),
+    ("en", "Can I pay MTR fares with Octopus?", "The report never mentions MTR, Octopus. The closest passages (weak matches):"),
+])
+def test_a_name_the_report_never_mentions_is_named_in_the_answer(lang, question, header):
+    unknown = ("MTR",) if lang != "en" else ("MTR", "Octopus")
+    weak = SearchResult(question, False, (Hit(P16, 0.5),), 0.5, unknown=unknown)
+    lines = compose(weak, lang).text.split("\n")
+    assert lines[0] == header and lines[1].endswith(_WEAK[lang])
+
+
+@pytest.mark.parametrize("lang, header", [
+    ("zh-Hant", "報告沒有提供這個數字。以下是最接近的段落："),
+    ("zh-Hans", "报告没有提供这个数字。以下是最接近的段落："),
+    ("en", "The report gives no figure for this. The closest passages:"),
+])
+def test_a_number_the_report_does_not_give_is_said_so_with_the_passages_on_the_subject(lang, header):
+    missing = SearchResult("「港文通」的開發成本是多少？", False, (Hit(P15, 0.9), Hit(P14, 0.8)), 0.95, no_amount=True)
+    lines = compose(missing, lang).text.split("\n")
+    assert lines[0] == header
+    assert not lines[1].endswith(_WEAK[lang]) and len(lines) == 3
 
 
 def test_no_passages_at_all_is_said_plainly():

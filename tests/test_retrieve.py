@@ -71,7 +71,15 @@ def test_json_has_the_ask_fields(retriever):
 
 def test_a_question_naming_something_the_report_never_mentions_is_not_answerable(retriever):
     strict = Retriever(retriever.index, retriever.embedder, replace(LEXICAL, abstain_below=-1.0))
-    assert not strict.search("Can I pay MTR fares with Octopus?", k=3).answerable
+    result = strict.search("Can I pay MTR fares with Octopus?", k=3)
+    assert not result.answerable and result.unknown == ("MTR", "Octopus")
+
+
+def test_a_question_asking_for_a_number_no_top_passage_gives_is_not_answerable(retriever):
+    # The mini report's passages on 單車徑 give a year (2025年), never an amount.
+    result = retriever.search("單車徑有多少公里長？", k=3)
+    assert result.no_amount and not result.answerable
+    assert not retriever.search("單車徑的研究何時完成？", k=3).no_amount
 
 
 def test_a_query_model_of_another_dimension_is_refused_with_the_fix(retriever):
