@@ -86,3 +86,14 @@ def test_a_question_asking_for_a_number_is_recognised(question, asks):
 ])
 def test_an_amount_is_told_from_dates_and_citations(text, states):
     assert states_amount(fold(text)) is states
+
+
+def test_the_dictionary_works_when_its_cache_cannot_be_written(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("LEGCO_RAG_CACHE", str(blocker / "cache"))  # mkdir under a file fails
+    dictionary._reverse.cache_clear()
+    try:
+        assert "救護車" in dictionary.translations("ambulance")
+    finally:
+        dictionary._reverse.cache_clear()
