@@ -122,30 +122,45 @@ def question_words(question: str) -> dict[str, frozenset[str]]:
 
 
 def coverage(words: dict[str, frozenset[str]], weights: dict[str, float], text: str) -> float:
-    """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word."""
-    total = sum(weights.values())
+    """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word.
+    `weights` may hold other words too."""
+    total = sum(weights[w] for w in words)
     return sum(weights[w] for w, forms in words.items() if any(f in text for f in forms)) / total if total else 0.0
 
 
-_ASKS_AMOUNT = re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b")
-# A number that states an amount: not a date (2024年), a citation (第15段, 附錄2, (5)) or part of one.
-_AMOUNT = re.compile(r"(?<![第錄(\d.,])\d[\d,.]*(?![\d,.)年月日段章條款號])")
+# What a question asks for, and the text that gives it. An amount is a number that is not a date
+# (2024年), a citation (第15段, 附錄2, (5)) or part of one or of a code (CV/2023/01); a date is a year,
+# month, day or quarter.
+_ASKS = {
+    "amount": re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b"),
+    # English "when" only opening a question ("When was …", "… and when?"), not in a clause ("… do when it went")
+    "date": re.compile(r"何時|幾時|甚麼時候|什麼時候|哪一?年|哪一?天|哪個月|幾月|幾號|(?:^|[,.?!;]\s*|\band )when\b"
+                       r"|\b(?:by|since|until) when\b|\b(?:what|which) (?:date|year|day)\b"),
+}
+_GIVES = {
+    "amount": re.compile(r"(?<![第錄(\d.,/\-a-z])\d[\d,.]*(?![\d,.)/\-]|\s*[年月日段章條款號])"),
+    "date": re.compile(r"\d\s*[年月日]|[今明去本上下]年|年[初中底內]|季"),
+}
 
 
-def asks_amount(question: str) -> bool:
-    """Whether a question asks for a number: 多少 / 幾多 / how many / how much / how long …
+def asks_for(question: str) -> str:
+    """What kind of answer a question asks for: "amount" (多少 / 幾多 / how many …), "date" (何時 / 幾時 /
+    when …) or "" for anything else.
 
-    >>> asks_amount("數碼港有幾多間初創公司？"), asks_amount("When was it set up?")
+    >>> asks_for("數碼港有幾多間初創公司？"), asks_for("When was it set up?"), asks_for("智方便是甚麼？")
+    ('amount', 'date', '')
+    """
+    q = fold(cantonese_to_written(question) if detect_lang(question) == "yue" else question).lower()
+    return next((kind for kind, pattern in _ASKS.items() if pattern.search(q)), "")
+
+
+def gives(kind: str, text: str) -> bool:
+    """Whether folded text gives an answer of that kind: an amount ("340萬", "9次", "15000 PFLOPS", not
+    dates or citations) or a date ("2025 年 3 月").
+
+    >>> gives("amount", "於 2024 年12月投入服務(參閱上文第14段)"), gives("amount", "超過340萬登記用戶")
+    (False, True)
+    >>> gives("date", "立法會於 2025 年 3 月 19 日通過"), gives("date", "載於附錄2")
     (True, False)
     """
-    q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
-    return _ASKS_AMOUNT.search(fold(q).lower()) is not None
-
-
-def states_amount(text: str) -> bool:
-    """Whether folded text states an amount ("340萬", "9次", "15000 PFLOPS"), not only dates or citations.
-
-    >>> states_amount("於2024年12月投入服務(參閱上文第14段)"), states_amount("超過340萬登記用戶")
-    (False, True)
-    """
-    return _AMOUNT.search(text) is not None
+    return _GIVES[kind].search(text) is not None

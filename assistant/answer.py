@@ -84,9 +84,13 @@ _UNKNOWN = {  # the report never mentions a name the question uses
     "zh-Hans": "报告没有提及{names}。以下是最接近的段落（相关度较低）：",
     "en": "The report never mentions {names}. The closest passages (weak matches):",
 }
-_NO_AMOUNT = {  # the question asks for a number the closest passages do not give
-    "zh-Hant": "報告沒有提供這個數字。以下是最接近的段落：", "yue": "報告沒有提供這個數字。以下是最接近的段落：",
-    "zh-Hans": "报告没有提供这个数字。以下是最接近的段落：", "en": "The report gives no figure for this. The closest passages:",
+_NOT_GIVEN = {  # the question asks for a number or a date the closest passages do not give for its subject
+    "amount": {"zh-Hant": "報告沒有提供這個數字。以下是最接近的段落：", "yue": "報告沒有提供這個數字。以下是最接近的段落：",
+               "zh-Hans": "报告没有提供这个数字。以下是最接近的段落：",
+               "en": "The report gives no figure for this. The closest passages:"},
+    "date": {"zh-Hant": "報告沒有提供這個日期。以下是最接近的段落：", "yue": "報告沒有提供這個日期。以下是最接近的段落：",
+             "zh-Hans": "报告没有提供这个日期。以下是最接近的段落：",
+             "en": "The report gives no date for this. The closest passages:"},
 }
 _WEAK = {"zh-Hant": "（相關度較低）", "yue": "（相關度較低）", "zh-Hans": "（相关度较低）", "en": " (weak match)"}
 _NOTHING = {  # the Chinese is the same in both scripts
@@ -214,7 +218,7 @@ def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:
 def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
     """Why the report is taken not to answer, then the closest passages.
 
-    The names it never mentions, or that it gives no figure (then the passages are on the subject),
+    The names it never mentions, or that it gives no figure or date (then the passages are on the subject),
     or else 'The report does not appear to address this', with the passages as weak matches.
     """
     hits = result.hits[:n]
@@ -222,8 +226,8 @@ def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
         return _NOTHING[lang]
     if result.unknown:
         header, weak = _UNKNOWN[lang].format(names=(", " if lang == "en" else "、").join(result.unknown)), _WEAK[lang]
-    elif result.no_amount:
-        header, weak = _NO_AMOUNT[lang], ""
+    elif result.not_given:
+        header, weak = _NOT_GIVEN[result.not_given][lang], ""
     else:
         header, weak = _ABSTAIN[lang], _WEAK[lang]
     with_doc = len({h.passage.doc for h in hits}) > 1

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import (asks_amount, coverage, english_words, latin_words, question_words, states_amount,
-                               unknown_names)
+from assistant.abstain import asks_for, coverage, english_words, gives, latin_words, question_words, unknown_names
 from assistant.normalise import fold
 from ingest.passage import InputError, Passage
 
@@ -34,7 +33,7 @@ class SearchResult:
     hits: tuple[Hit, ...]
     top_score: float  # the evidence that decides `answerable` (see assistant.abstain)
     unknown: tuple[str, ...] = ()  # names in the question that the report never mentions
-    no_amount: bool = False  # the question asks how many / how much, and no top passage states an amount
+    not_given: str = ""  # "amount" or "date" when the question asks for one and no top passage gives it for its subject
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""
@@ -82,7 +81,8 @@ class Settings:
     link_bonus: float = 0.9  # share of a hit's score passed to the passages it links to
     coverage_weight: float = 0.15  # weight of the question's words (rarity-weighted) found in one top passage
     coverage_default: float = 0.5  # coverage assumed when the question has no words to look for
-    abstain_below: float = 0.929  # evidence (cosine + weighted coverage) under which the report is taken not to answer
+    abstain_below: float = 0.905  # evidence (cosine + weighted coverage) under which the report is taken not to answer
+    subject_coverage: float = 0.5  # share of the question's report words a passage giving the amount/date must hold
 
 
 class Retriever:
@@ -167,29 +167,54 @@ class Retriever:
         hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
         # The top passages, folded in one pass (the record separator survives fold).
         top = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3])).split("\x1e")
-        evidence = self.evidence(expanded, top_cosine, top)
+        words = question_words(expanded)
+        weights = self._weights(words)
+        evidence = self.evidence(words, weights, top_cosine, top)
         unknown = tuple(unknown_names(question, self._names))
-        no_amount = asks_amount(question) and not any(map(states_amount, top))
-        answerable = bool(named) or (evidence >= self.settings.abstain_below and not unknown and not no_amount)
-        return SearchResult(question, answerable, tuple(hits), evidence, unknown, no_amount)
+        not_given = self._not_given(question, words, weights, [h.passage for h in hits[:3]])
+        answerable = bool(named) or (evidence >= self.settings.abstain_below and not unknown and not not_given)
+        return SearchResult(question, answerable, tuple(hits), evidence, unknown, not_given)
 
-    def evidence(self, question: str, top_cosine: float, top: list[str]) -> float:
-        """How strongly the report answers: best cosine plus weighted coverage of the question's words
-        by the best of the `top` passages (folded texts), each word weighted by its rarity in the
-        collection (a word the collection never uses weighs most).
-
-        `question` is glossary-expanded, so an English question is compared through the report's words.
-        """
-        s = self.settings
-        words = question_words(question)
-        if not words:
-            return top_cosine + s.coverage_weight * s.coverage_default
+    def _weights(self, words: dict[str, frozenset[str]]) -> dict[str, float]:
+        """Each question word's rarity in the collection (idf; a word the collection never uses weighs most)."""
         lexical = self.index.lexical
         n = len(lexical)
-        weights = {w: math.log((n + 1) / (max(map(lexical.document_frequency, forms), default=0) + 0.5))
-                   for w, forms in words.items()}
+        return {w: math.log((n + 1) / (max(map(lexical.document_frequency, forms), default=0) + 0.5))
+                for w, forms in words.items()}
+
+    def evidence(self, words: dict[str, frozenset[str]], weights: dict[str, float], top_cosine: float,
+                 top: list[str]) -> float:
+        """How strongly the report answers: best cosine plus weighted coverage of the question's words
+        (see assistant.abstain.question_words, of the glossary-expanded question, so an English question
+        is compared through the report's words) by the best of the `top` passages (folded texts)."""
+        s = self.settings
+        if not words:
+            return top_cosine + s.coverage_weight * s.coverage_default
         covered = max((coverage(words, weights, text) for text in top), default=0.0)
         return top_cosine + s.coverage_weight * covered
+
+    def _not_given(self, question: str, words: dict[str, frozenset[str]], weights: dict[str, float],
+                   top: list[Passage]) -> str:
+        """"amount" or "date" when the question asks for one and no sentence of the `top` passages gives
+        one about the question's subject: read with its heading (and a footnote's with the paragraph that
+        marks it), the sentence holds `subject_coverage` of the weight of the question's words that the
+        collection uses."""
+        from ingest.chunk import sentences
+
+        kind = asks_for(question)
+        if not kind:
+            return ""
+        used = self.index.lexical.document_frequency
+        known = {w: forms for w, forms in words.items() if any(map(used, forms))}
+        for p in top:
+            marking = [self.by_label[(p.doc, label)].text for label in self._pointing.get((p.doc, p.label), ())
+                       if p.label in self.by_label[(p.doc, label)].footnotes]
+            for a, b in sentences(p.text):
+                sentence = fold(p.text[a:b])
+                if gives(kind, sentence) and (not known or coverage(known, weights, fold(" ".join(
+                        [*p.section, sentence, *marking]))) >= self.settings.subject_coverage):
+                    return ""
+        return kind
 
     def _translated(self, question: str) -> list[str]:
         """The Chinese words, among those the lexical index knows, that CC-CEDICT gives for an English

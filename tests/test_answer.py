@@ -194,13 +194,15 @@ def test_a_name_the_report_never_mentions_is_named_in_the_answer(lang, question,
     assert lines[0] == header and lines[1].endswith(_WEAK[lang])
 
 
-@pytest.mark.parametrize("lang, header", [
-    ("zh-Hant", "報告沒有提供這個數字。以下是最接近的段落："),
-    ("zh-Hans", "报告没有提供这个数字。以下是最接近的段落："),
-    ("en", "The report gives no figure for this. The closest passages:"),
+@pytest.mark.parametrize("lang, kind, header", [
+    ("zh-Hant", "amount", "報告沒有提供這個數字。以下是最接近的段落："),
+    ("zh-Hans", "amount", "报告没有提供这个数字。以下是最接近的段落："),
+    ("en", "amount", "The report gives no figure for this. The closest passages:"),
+    ("zh-Hant", "date", "報告沒有提供這個日期。以下是最接近的段落："),
+    ("en", "date", "The report gives no date for this. The closest passages:"),
 ])
-def test_a_number_the_report_does_not_give_is_said_so_with_the_passages_on_the_subject(lang, header):
-    missing = SearchResult("「港文通」的開發成本是多少？", False, (Hit(P15, 0.9), Hit(P14, 0.8)), 0.95, no_amount=True)
+def test_a_number_or_date_the_report_does_not_give_is_said_so_with_the_passages_on_the_subject(lang, kind, header):
+    missing = SearchResult("「港文通」的開發成本是多少？", False, (Hit(P15, 0.9), Hit(P14, 0.8)), 0.95, not_given=kind)
     lines = compose(missing, lang).text.split("\n")
     assert lines[0] == header
     assert not lines[1].endswith(_WEAK[lang]) and len(lines) == 3

@@ -37,12 +37,12 @@ def test_false_abstention_on_answerable_questions_at_most_0_05(metrics):
 
 
 def test_abstention_on_unanswerable_questions_does_not_regress(metrics):
-    # Measured 0.625 on the test split (25/40, including 24 harder near misses added in session 2);
-    # calibrated on dev only, where it is 0.925.
-    assert metrics["overall"]["abstain_on_none"] >= 0.625
+    # Measured 0.70 on the test split (28/40, including 24 harder near misses added in session 2);
+    # calibrated on dev only (84 `none` questions), where it is 0.619.
+    assert metrics["overall"]["abstain_on_none"] >= 0.70
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: abstention is 0.625 on test, the target is 0.80; without a "
+@pytest.mark.xfail(strict=True, reason="known gap: abstention is 0.70 on test, the target is 0.80; without a "
                    "reranker or a generative model offline, the signals available do not separate near-miss "
                    "questions (see issue 3). strict: when the target is reached this xpass fails, so the "
                    "floor above gets raised.")

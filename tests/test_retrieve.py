@@ -78,8 +78,34 @@ def test_a_question_naming_something_the_report_never_mentions_is_not_answerable
 def test_a_question_asking_for_a_number_no_top_passage_gives_is_not_answerable(retriever):
     # The mini report's passages on 單車徑 give a year (2025年), never an amount.
     result = retriever.search("單車徑有多少公里長？", k=3)
-    assert result.no_amount and not result.answerable
-    assert not retriever.search("單車徑的研究何時完成？", k=3).no_amount
+    assert result.not_given == "amount" and not result.answerable
+    assert not retriever.search("單車徑的研究何時完成？", k=3).not_given
+
+
+THREE_SUBJECTS = """立法會 CB(9)1/2026 號文件
+
+測試小組委員會報告
+
+1. 「智方便」截至2025年4月有超過340萬登記用戶，市民可用以登入多項網上服務。
+
+2. 「醫健通」讓市民查閱個人健康紀錄，當局表示會與HA Go整合。
+
+3. 數字政策辦公室於2024年7月成立，負責推動數字政府，並支援各平台的登記用戶。
+"""
+
+
+@pytest.mark.parametrize("question, not_given", [
+    ("「醫健通」有多少登記用戶？", "amount"),  # 1 gives a number of registered users, of 智方便
+    ("「智方便」有多少登記用戶？", ""),
+    ("醫健通何時與HA Go整合？", "date"),  # 1 and 3 give dates, for other things
+    ("數字政策辦公室何時成立？", ""),
+])
+def test_a_number_or_date_given_only_for_another_subject_does_not_answer(tmp_path, question, not_given):
+    report = tmp_path / "three-subjects.txt"
+    report.write_text(THREE_SUBJECTS, encoding="utf-8")
+    build([report], tmp_path / "index", HashEmbedder(), progress=False)
+    result = Retriever(load_index(tmp_path / "index"), HashEmbedder(), LEXICAL).search(question, k=3)
+    assert result.not_given == not_given and result.answerable == (not_given == "")
 
 
 def test_a_query_model_of_another_dimension_is_refused_with_the_fix(retriever):
