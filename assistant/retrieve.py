@@ -82,7 +82,7 @@ class Settings:
     coverage_weight: float = 0.15  # weight of the question's words (rarity-weighted) found in one top passage
     coverage_default: float = 0.5  # coverage assumed when the question has no words to look for
     abstain_below: float = 0.905  # evidence (cosine + weighted coverage) under which the report is taken not to answer
-    subject_coverage: float = 0.5  # share of the question's report words a passage giving the amount/date must hold
+    subject_coverage: float = 0.5  # share of the question's report words a sentence giving the amount/date must hold
 
 
 class Retriever:
@@ -209,10 +209,11 @@ class Retriever:
         for p in top:
             marking = [self.by_label[(p.doc, label)].text for label in self._pointing.get((p.doc, p.label), ())
                        if p.label in self.by_label[(p.doc, label)].footnotes]
+            context = fold(" ".join([*p.section, *marking]))
             for a, b in sentences(p.text):
                 sentence = fold(p.text[a:b])
-                if gives(kind, sentence) and (not known or coverage(known, weights, fold(" ".join(
-                        [*p.section, sentence, *marking]))) >= self.settings.subject_coverage):
+                if gives(kind, sentence) and (not known or coverage(known, weights, f"{context} {sentence}")
+                                              >= self.settings.subject_coverage):
                     return ""
         return kind
 
