@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.normalise import _CJK_RUN, cantonese_to_written, detect_lang, fold
+from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
 
 # Title-case or all-caps words that name nothing specific.
 _GENERIC = frozenset("""
@@ -31,9 +31,9 @@ _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 
 
 def _glossary_spans(lower: str) -> list[tuple[int, int]]:
     """Where the glossary's names occur in a lowercased question (names are matched folded, lowercase)."""
-    from assistant.glossary import _default, _matcher
+    from index.glossary import default_terms, matcher
 
-    return [(a, b) for a, b, _ in _matcher(_default()).finditer(lower)]
+    return [(a, b) for a, b, _ in matcher(default_terms()).finditer(lower)]
 
 
 def latin_words(text: str) -> set[str]:
@@ -57,7 +57,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
         if m.group(0) in _GENERIC or any(a <= m.start() < b for a, b in known):
             continue
         english_start = (m.start() == 0 or re.search(r"[.?!。？！]\s*$", lower[:m.start()])) \
-            and not _CJK_RUN.match(lower[m.end():m.end() + 1])
+            and not CJK_RUN.match(lower[m.end():m.end() + 1])
         named = (any(c.isdigit() for c in token) and any(c.isalpha() for c in token)) \
             or (token.isupper() and len(token) >= 2) \
             or any(c.isupper() for c in token[1:]) \
@@ -74,17 +74,18 @@ def content_words(question: str) -> list[str]:
     >>> content_words("港鐵車費幾時加價？")
     ['車費', '加價']
     """
-    from assistant.normalise import _jieba, to_simplified
+    from index.normalise import to_simplified
+    from index.tokenise import jieba_tokenizer
 
     q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
     q = fold(q)
     for word in _QUESTION_WORDS:
         q = q.replace(word, " ")
     out: dict[str, None] = {}
-    for run in _CJK_RUN.findall(q):
+    for run in CJK_RUN.findall(q):
         simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
         source = simplified if len(simplified) == len(run) else run
-        for _, start, end in _jieba().tokenize(source, HMM=False):
+        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
             if end - start >= 2:
                 out[run[start:end]] = None
     return list(out)

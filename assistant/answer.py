@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.cite import citation
-from assistant.normalise import detect_lang, fold
+from index.normalise import detect_lang, fold
 from assistant.retrieve import Hit, SearchResult
 from ingest.chunk import sentences
 from ingest.passage import InputError
@@ -107,7 +107,7 @@ def check_lang(lang: str) -> str:
 
 
 def question_lang(question: str) -> str:
-    """The language to answer `question` in, by assistant.normalise.detect_lang."""
+    """The language to answer `question` in, by index.normalise.detect_lang."""
     return check_lang(detect_lang(question))
 
 
@@ -175,7 +175,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     """
     if max_quotes < 1:
         raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
-    from assistant.glossary import expand
+    from index.glossary import expand
 
     # Official English names are matched to the report's Chinese words, as in retrieval.
     q = bigrams(expand(result.question))

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 
-from assistant.normalise import fold
+from index.normalise import fold
 from index.defaults import cache_dir
 
 _ENTRY = re.compile(r"^(\S+) \S+ \[[^\]]*\] /(.*)/\s*$")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.abstain import asks_for, coverage, english_words, gives, latin_words, question_words, unknown_names
-from assistant.normalise import fold
+from index.normalise import fold
 from ingest.passage import InputError, Passage
 
 MAX_QUESTION_CHARS = 1000
@@ -146,7 +146,7 @@ class Retriever:
     def search(self, question: str, k: int = 5) -> SearchResult:
         from assistant.lookup import cited_labels
 
-        from assistant.glossary import expand
+        from index.glossary import expand
 
         question = check_question(question)
         expanded = expand(question) if self.settings.normalise else question
@@ -227,7 +227,8 @@ class Retriever:
 
     def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:
         """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
-        from assistant.normalise import cantonese_to_written, detect_lang, tokens
+        from index.normalise import cantonese_to_written, detect_lang
+        from index.tokenise import tokens
 
         s = self.settings
         qvec = self.embedder.encode_queries([expanded])[0:1].astype(np.float32)

@@ -302,8 +302,9 @@ def retrieve_latency(index, embedder, questions: list[str]) -> dict:
 
 def hybrid_breakdown(index, embedder, questions: list[str]) -> dict:
     """Per-question cost of each step the hybrid retriever takes, timed one step at a time."""
-    from assistant.glossary import expand
-    from assistant.normalise import cantonese_to_written, fold, tokens
+    from index.glossary import expand
+    from index.normalise import cantonese_to_written, fold
+    from index.tokenise import tokens
 
     expanded = [expand(q) for q in questions]
     qvecs = embedder.encode_queries(expanded)
@@ -691,7 +692,8 @@ def _compare(vectors, queries, truth, spec) -> dict:
 
 def _lexical_tokenizer():
     """The tokens the lexical index sees for a piece of text (as index.build.lexical_tokens does)."""
-    from assistant.normalise import fold, tokens
+    from index.normalise import fold
+    from index.tokenise import tokens
 
     return lambda text: tokens(fold(text))
 

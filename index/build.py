@@ -28,7 +28,8 @@ def dense_text(p: Passage) -> str:
 
 def lexical_tokens(p: Passage) -> list[str]:
     """What the lexical index sees for a passage: folded tokens of its headings and text."""
-    from assistant.normalise import fold, tokens
+    from index.normalise import fold
+    from index.tokenise import tokens
 
     return tokens(fold(" ".join(p.section) + " " + p.text))
 

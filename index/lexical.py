@@ -7,7 +7,7 @@ import numpy as np
 
 
 class LexicalIndex:
-    """BM25 over pre-tokenised passages; tokenising is the caller's job (see assistant.normalise.tokens)."""
+    """BM25 over pre-tokenised passages; tokenising is the caller's job (see index.normalise.tokens)."""
 
     def __init__(self, bm25):
         self._bm25 = bm25

@@ -4,7 +4,7 @@ import pytest
 from assistant import dictionary
 from assistant.abstain import (asks_for, content_words, coverage, english_words, gives, question_words,
                                unknown_names)
-from assistant.normalise import fold
+from index.normalise import fold
 from index.lexical import LexicalIndex
 
 

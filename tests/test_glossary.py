@@ -1,8 +1,8 @@
-"""Specification of assistant.glossary: loading, finding and expanding English and variant names."""
+"""Specification of index.glossary: loading, finding and expanding English and variant names."""
 import pytest
 
-from assistant import glossary
-from assistant.glossary import Term, expand, find, load, terms_zh
+from index import glossary
+from index.glossary import Term, expand, find, load, terms_zh
 
 
 pytestmark = pytest.mark.usefixtures("project_cache_in_tmp")

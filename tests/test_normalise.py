@@ -1,9 +1,9 @@
-"""Specification of assistant.normalise: fold, numerals, script, language, Cantonese, tokens."""
+"""Specification of index.normalise: fold, numerals, script, language, Cantonese, tokens."""
 from pathlib import Path
 
 import pytest
 
-from assistant.normalise import (
+from index.normalise import (
     cantonese_to_written,
     chinese_number,
     detect_lang,
@@ -11,8 +11,8 @@ from assistant.normalise import (
     fold_numerals,
     to_simplified,
     to_traditional,
-    tokens,
 )
+from index.tokenise import tokens
 
 REPORT = Path(__file__).resolve().parent.parent / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"
 

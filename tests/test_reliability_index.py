@@ -292,7 +292,7 @@ def test_a_build_killed_while_stage_leaves_the_previous_index_loadable(tmp_path,
 def test_a_real_legco_rag_build_killed_while_embedding_leaves_the_previous_index_loadable(tmp_path, app_index):
     """The real CLI and model: over an index of the bundled report, kill a rebuild mid-embedding."""
     from app_server import _env
-    from assistant.normalise import to_simplified
+    from index.normalise import to_simplified
 
     folder = tmp_path / "indexes" / "index"
     shutil.copytree(app_index, folder)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.normalise import fold
+from index.normalise import fold
 
 GLOSSARY_TSV = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
 COLUMNS = ("zh", "en", "aliases")
@@ -49,14 +49,14 @@ def load(path: str | Path | None = None) -> tuple[Term, ...]:
 
 
 @functools.lru_cache(maxsize=None)
-def _default() -> tuple[Term, ...]:
+def default_terms() -> tuple[Term, ...]:
     return load()
 
 
 def terms_zh(terms: tuple[Term, ...] | None = None) -> list[str]:
     """The Chinese words of the glossary (zh and Chinese aliases), for jieba's dictionary."""
     words: dict[str, None] = {}
-    for term in terms if terms is not None else _default():
+    for term in terms if terms is not None else default_terms():
         for word in (term.zh, *term.aliases):
             if _CJK.search(word):
                 words[word] = None
@@ -106,7 +106,7 @@ class _Matcher:
 
 
 @functools.lru_cache(maxsize=8)
-def _matcher(terms: tuple[Term, ...]) -> _Matcher:
+def matcher(terms: tuple[Term, ...]) -> _Matcher:
     by_name: dict[str, list[Term]] = {}  # one name may lead to several rows (數碼/數字 synonyms)
     plural: dict[str, bool] = {}  # abbreviations take no plural -s: "HAS" is not HA
     for term in terms:
@@ -121,7 +121,7 @@ def _matcher(terms: tuple[Term, ...]) -> _Matcher:
 def find(query: str, terms: tuple[Term, ...] | None = None) -> list[Term]:
     """Glossary terms named in a query, in order, without repeats: find("iAM Smart") → [Term(zh="智方便", ...)]."""
     found: dict[str, Term] = {}
-    for _, _, named in _matcher(terms if terms is not None else _default()).finditer(fold(query)):
+    for _, _, named in matcher(terms if terms is not None else default_terms()).finditer(fold(query)):
         for term in named:
             found.setdefault(term.zh, term)
     return list(found.values())

@@ -13,7 +13,6 @@ report's 平台 (s2t makes it 臺) and is idempotent on the report. What it miss
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from pathlib import Path
 
@@ -22,8 +21,7 @@ VARIANTS_TSV = DATA / "mainland_hk.tsv"
 CANTONESE_TSV = DATA / "cantonese.tsv"
 
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
-_LATIN_OR_NUMBER = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+CJK_RUN = re.compile(f"[{_CJK}]+")
 
 
 # ---------------------------------------------------------------- OpenCC
@@ -266,61 +264,3 @@ def detect_lang(text: str) -> str:
     s2t = sum(a != b for a, b in zip(text, _opencc("s2t").convert(text)))
     t2s = sum(a != b for a, b in zip(text, to_simplified(text)))
     return "zh-Hans" if s2t > t2s else "zh-Hant"
-
-
-# ---------------------------------------------------------------- tokens
-
-
-@functools.lru_cache(maxsize=None)
-def _jieba():
-    """A private jieba tokenizer, quiet, caching under $LEGCO_RAG_CACHE, knowing the glossary's words."""
-    try:
-        import jieba
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("jieba is not installed: run `.venv/bin/pip install jieba`") from err
-    from assistant import glossary  # lazy: glossary imports this module
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    from index.defaults import cache_dir
-
-    cache = cache_dir() / "jieba"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tokenizer.tmp_dir = str(cache)
-    except OSError:
-        pass  # jieba falls back to the system temp dir
-    tokenizer.initialize()
-    # jieba's dictionary is Simplified, so words are added (and text segmented) in Simplified.
-    for term in glossary.terms_zh():
-        for run in _CJK_RUN.findall(fold(term)):
-            if len(run) >= 2:
-                tokenizer.add_word(to_simplified(run), freq=100_000)
-    return tokenizer
-
-
-def _cjk_tokens(run: str) -> list[str]:
-    """jieba search-mode words of a CJK run (segmented in Simplified, cut from the original) + bigrams."""
-    simplified = to_simplified(run)
-    source = simplified if len(simplified) == len(run) else run
-    words = [run[start:end] for _, start, end in _jieba().tokenize(source, mode="search", HMM=False)]
-    if len(run) == 1:
-        return words
-    # Single characters are dropped: the bigrams already carry them, and most are particles.
-    return [w for w in words if len(w) > 1] + [run[i:i + 2] for i in range(len(run) - 1)]
-
-
-def tokens(text: str) -> list[str]:
-    """BM25 tokens of fold(text): jieba words and bigrams of CJK runs, Latin words, whole numbers.
-
-    Punctuation is dropped: tokens("HA Go 有１５ ０００次") → ["ha", "go", "有", "15000", "次"].
-    """
-    out: list[str] = []
-    folded = fold(text)
-    pos = 0
-    for m in _CJK_RUN.finditer(folded):
-        out += _LATIN_OR_NUMBER.findall(folded[pos:m.start()])
-        out += _cjk_tokens(m.group(0))
-        pos = m.end()
-    out += _LATIN_OR_NUMBER.findall(folded[pos:])
-    return out

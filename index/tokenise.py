@@ -1,0 +1,69 @@
+"""BM25 tokens: jieba words (knowing the glossary's terms) and bigrams of folded text.
+
+The tokens an index holds depend on this module, data/glossary.tsv (jieba's user words) and the
+phrase tables fold() reads; index.tokeniser records all of them in the manifest.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+from index import glossary
+from index.defaults import cache_dir
+from index.normalise import CJK_RUN, fold, to_simplified
+
+_LATIN_OR_NUMBER = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=None)
+def jieba_tokenizer():
+    """The jieba tokenizer, quiet, caching under $LEGCO_RAG_CACHE, knowing the glossary's words."""
+    try:
+        import jieba
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("jieba is not installed: run `.venv/bin/pip install jieba`") from err
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+
+    cache = cache_dir() / "jieba"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(cache)
+    except OSError:
+        pass  # jieba falls back to the system temp dir
+    tokenizer.initialize()
+    # jieba's dictionary is Simplified, so words are added (and text segmented) in Simplified.
+    for term in glossary.terms_zh():
+        for run in CJK_RUN.findall(fold(term)):
+            if len(run) >= 2:
+                tokenizer.add_word(to_simplified(run), freq=100_000)
+    return tokenizer
+
+
+def _cjk_tokens(run: str) -> list[str]:
+    """jieba search-mode words of a CJK run (segmented in Simplified, cut from the original) + bigrams."""
+    simplified = to_simplified(run)
+    source = simplified if len(simplified) == len(run) else run
+    words = [run[start:end] for _, start, end in jieba_tokenizer().tokenize(source, mode="search", HMM=False)]
+    if len(run) == 1:
+        return words
+    # Single characters are dropped: the bigrams already carry them, and most are particles.
+    return [w for w in words if len(w) > 1] + [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 tokens of fold(text): jieba words and bigrams of CJK runs, Latin words, whole numbers.
+
+    Punctuation is dropped: tokens("HA Go 有１５ ０００次") → ["ha", "go", "有", "15000", "次"].
+    """
+    out: list[str] = []
+    folded = fold(text)
+    pos = 0
+    for m in CJK_RUN.finditer(folded):
+        out += _LATIN_OR_NUMBER.findall(folded[pos:m.start()])
+        out += _cjk_tokens(m.group(0))
+        pos = m.end()
+    out += _LATIN_OR_NUMBER.findall(folded[pos:])
+    return out
