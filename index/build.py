@@ -9,6 +9,7 @@ import numpy as np
 
 from index.lexical import LexicalIndex
 from index.store import check_target, load_index, stored_vectors, write_index
+from index.vectors import VectorEngine, engine_for_build
 from ingest.passage import InputError, Passage
 
 
@@ -52,10 +53,17 @@ def collect_passages(paths: list[Path]):
     return documents, passages, chunks
 
 
-def build(paths: list[Path], folder: Path, embedder, progress: bool = True) -> BuildReport:
-    """Index `paths` into `folder`, embedding only chunks the existing index does not already hold."""
+def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
+          engine: VectorEngine | None = None) -> BuildReport:
+    """Index `paths` into `folder`, embedding only chunks the existing index does not already hold.
+
+    `engine` stores the vectors (index/vectors.py; default FAISS). Stored vectors are reused whatever
+    engine held them before, so switching engines embeds nothing again.
+    """
     start = time.perf_counter()
     check_target(folder)  # before minutes of embedding, not after
+    engine = engine or engine_for_build()
+    engine.check_reachable(folder)
     documents, passages, chunks = collect_passages(paths)
     known: dict[str, np.ndarray] = {}
     try:
@@ -73,6 +81,6 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True) -> B
     vectors = np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
     lexical = LexicalIndex.build([lexical_tokens(c) for c in chunks])
     manifest = write_index(folder, passages=passages, chunks=chunks, vectors=vectors, lexical=lexical,
-                           model=embedder.name, documents=documents)
+                           model=embedder.name, documents=documents, engine=engine)
     return BuildReport(folder=Path(folder), manifest=manifest, embedded=len(todo),
                        reused=len(chunks) - len(todo), seconds=time.perf_counter() - start)

@@ -2,6 +2,8 @@
 
 passages.jsonl holds each whole passage as the report numbers it; chunks.jsonl holds the pieces
 that were embedded, row i matching vector i of vectors.faiss and document i of lexical/.
+The vectors may instead live in Milvus (index/milvus.py: a vectors.db folder inside the index, or
+a server); the manifest's "engine" says which, and index/vectors.py opens either.
 
 Builds are written to a temporary folder beside the target and swapped in by rename, so a
 failed or killed build never damages the index that was there before.
@@ -21,15 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
-from index.ann import AnnSpec, apply_search_params, build_ann, choose_index, reconstruct_all
+from index.ann import AnnSpec
 from index.lexical import LexicalIndex
+from index.vectors import VECTORS, VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 CHUNKS = "chunks.jsonl"
-VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 
 
@@ -41,7 +43,7 @@ class Index:
     manifest: dict
     passages: tuple[Passage, ...]
     chunks: tuple[Passage, ...]  # chunk i ↔ vector i ↔ lexical document i
-    vectors: object  # a faiss.Index, inner product over L2-normalised vectors
+    vectors: object  # an index.vectors.VectorStore (a faiss.Index by default): inner product, ids = chunk rows
     lexical: LexicalIndex
 
     @property
@@ -75,14 +77,14 @@ def _read_jsonl(path: Path) -> tuple[Passage, ...]:
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
                 lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
-                ann: AnnSpec | None = None) -> dict:
+                ann: AnnSpec | None = None, engine: VectorEngine | None = None) -> dict:
     """Write a complete index to `folder` atomically and return its manifest.
 
-    The FAISS index is `ann` or, by default, the one `choose_index` picks for the collection's size;
-    its kind and search parameters go into the manifest and are applied again by `load_index`.
+    The vectors go to `engine` (default FAISS). The FAISS index is `ann` or, by default, the one
+    `choose_index` picks for the collection's size; its kind and search parameters go into the
+    manifest and are applied again by `load_index`.
     """
-    import faiss
-
+    engine = engine or engine_for_build(ann=ann)
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
     folder = Path(folder)
@@ -90,12 +92,12 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(folder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-{os.getpid()}-", dir=folder.parent))
+    stored: dict = {}
     try:
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; an index is an ordinary folder
         _write_jsonl(tmp / PASSAGES, passages)
         _write_jsonl(tmp / CHUNKS, chunks)
-        ann = ann or choose_index(len(vectors), vectors.shape[1])
-        faiss.write_index(build_ann(ann, vectors), str(tmp / VECTORS))
+        stored = engine.write(vectors, tmp, folder)
         lexical.save(tmp / LEXICAL)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -103,23 +105,34 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "dimension": int(vectors.shape[1]),
             "count": len(passages),
             "chunks": len(chunks),
-            "faiss": ann.factory,
-            "ann": ann.to_json(),
+            **stored,
             "documents": [
                 {"doc_id": d.doc_id, "title": d.title, "date": d.date, "lang": d.lang, "source": d.source,
                  "sha256": file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else ""}
                 for d in documents
             ],
-            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, VECTORS, *sorted(
+            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *engine.checked_files(), *sorted(
                 f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
             **(extra or {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        replaced = _previous_manifest(folder)
         _swap_in(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        engine.discard(stored)
         raise
+    if replaced:
+        engine_for_manifest(replaced).retire(folder, replaced)
     return manifest
+
+
+def _previous_manifest(folder: Path) -> dict | None:
+    """The manifest of the index about to be replaced, if one can be read (to let go of its vectors)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def check_target(folder: Path) -> None:
@@ -131,7 +144,7 @@ def check_target(folder: Path) -> None:
 
 def _replaceable(folder: Path) -> bool:
     """True for a folder a build may replace: empty, or holding only what an index holds."""
-    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, VECTORS, LEXICAL)
+    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *local_files())
                                    for child in folder.iterdir())
 
 
@@ -244,8 +257,6 @@ def _well_formed(manifest: dict) -> bool:
 
 def load_index(folder: Path) -> Index:
     """Load and verify an index folder; any damage is reported with the command that fixes it."""
-    import faiss
-
     folder = Path(folder)
     manifest = read_manifest(folder)
     rebuild = f"run: legco-rag build --index {folder}"
@@ -258,10 +269,10 @@ def load_index(folder: Path) -> Index:
     try:
         passages = _read_jsonl(folder / PASSAGES)
         chunks = _read_jsonl(folder / CHUNKS)
-        vectors = faiss.read_index(str(folder / VECTORS))
-        if "ann" in manifest:  # indexes written before AnnSpec were exact: nothing to set
-            apply_search_params(vectors, AnnSpec.from_json(manifest["ann"]).search)
+        vectors = engine_for_manifest(manifest).open(folder, manifest)
         lexical = LexicalIndex.load(folder / LEXICAL)
+    except InputError:
+        raise  # the engine's own one-line reason (not installed, unreachable, in use)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
         raise InputError(f"index '{folder}' cannot be read ({type(e).__name__}): {rebuild}") from None
     if not (len(passages) == manifest["count"] and len(chunks) == vectors.ntotal == manifest["chunks"]):
@@ -277,5 +288,5 @@ def load_index(folder: Path) -> Index:
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
     """Chunk id → stored vector, so a rebuild can skip chunks it has already embedded."""
-    matrix = reconstruct_all(index.vectors)
+    matrix = engine_for_manifest(index.manifest).all_vectors(index.vectors)
     return {c.id: matrix[i] for i, c in enumerate(index.chunks)}
