@@ -30,22 +30,28 @@ def _shape(line: str) -> str:
 
 
 def strip_furniture(pages: list[str]) -> Cleaned:
-    """Each page's lines without its running headers, footers and page numbers.
+    """Each page's lines without its running headers, footers and page numbers (and blank lines at its edges).
 
     >>> strip_furniture(["檔號：X\\n甲。\\n- 1 -", "檔號：X\\n乙。\\n- 2 -"]).pages
     [['甲。'], ['乙。']]
     """
-    split = [[line.strip() for line in page.split("\n") if line.strip()] for page in pages]
-    recurring = _recurring(split)
+    split = [[line.strip() for line in page.split("\n")] for page in pages]
+    recurring = _recurring([[line for line in lines if line] for lines in split])
     kept, removed = [], []
     for lines in split:
-        edge = set(range(min(EDGE, len(lines)))) | set(range(max(0, len(lines) - EDGE), len(lines)))
+        filled = [i for i, line in enumerate(lines) if line]  # blank lines are kept: they end paragraphs
+        k = max(1, min(EDGE, len(filled) // 3))  # a short last page is not all edges
+        edge = set(filled[:k] + filled[-k:])
         page = []
         for i, line in enumerate(lines):
             if i in edge and (PAGE_NUMBER.fullmatch(line) or _shape(line) in recurring):
                 removed.append(line)
             else:
                 page.append(line)
+        while page and not page[0]:
+            page.pop(0)
+        while page and not page[-1]:
+            page.pop()
         kept.append(page)
     return Cleaned(kept, removed)
 

@@ -70,6 +70,9 @@ def paragraphs(pages: list[list[str]]) -> list[str]:
         body, notes = _split_notes(lines)
         full = FULL * max((width(line) for line in lines), default=0)
         for line in body:
+            if not line:  # a blank line inside a page ends the paragraph
+                close()
+                continue
             if open_ is None or _starts_block(open_, line, full):
                 close()
                 open_ = line
@@ -98,6 +101,8 @@ def _split_notes(lines: list[str]) -> tuple[list[str], list[str]]:
     for i in range(len(lines) - 1, 0, -1):
         if _NOTE.match(lines[i]):
             start = i
+        elif not lines[i]:
+            continue
         elif _STARTS.match(lines[i]) or i < start - 3:
             break
     return lines[:start], lines[start:]
@@ -106,9 +111,9 @@ def _split_notes(lines: list[str]) -> tuple[list[str], list[str]]:
 def _notes(lines: list[str]) -> list[str]:
     """Footnote lines joined into one line per footnote."""
     notes: list[str] = []
-    for line in lines:
-        if _NOTE.match(line) or not notes:
-            notes.append(line)
+    for line in filter(None, lines):
+        if _NOTE.match(line) or not notes or notes[-1].endswith(tuple(_SENTENCE_END)):
+            notes.append(line)  # a new note, or what follows a finished one (a signature, say)
         else:
             notes[-1] = join(notes[-1], line)
     return notes

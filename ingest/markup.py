@@ -16,7 +16,7 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
-_EMPHASIS = re.compile(r"(?<![*\w])\*(?!\*|\s)([^*\n]{1,300}?)(?<!\s)\*(?!\*)|(?<![_\w])_(?!_|\s)([^_\n]{1,300}?)(?<!\s)_(?![_\w])")
+_EMPHASIS = re.compile(r"(?<![*\w])\*(?!\*|\s)([^*\n]{1,300}?)(?<!\s)\*(?!\*)|(?<![_\w])_(?!_|\s)([^_\n]{1,300}?)(?<!\s)_(?![_A-Za-z0-9])")
 _CODE = re.compile(r"`([^`\n]{1,300})`")
 
 
@@ -24,8 +24,8 @@ def clean_markup(text: str) -> str:
     """The text without Markdown headings, emphasis, code marks, quote marks and rules, or HTML tags
     and entities; <sup>3</sup> becomes the footnote marker ³.
 
-    >>> clean_markup("## A. Introduction\\n\\nThe *Bill* &amp; the _Ordinance_<sup>3</sup><br>")
-    'A. Introduction\\n\\nThe Bill & the Ordinance³'
+    >>> clean_markup("## A. Introduction\\n\\nThe *Bill* &amp; the _Ordinance_<sup>3</sup><br>Next")
+    'A. Introduction\\n\\nThe Bill & the Ordinance³\\nNext'
     """
     if not re.search(r"[<&#>*_`]|^[ \t]*[-*_]", text, re.M):
         return text  # plain text: nothing to do (the common case, kept byte for byte)

@@ -304,6 +304,8 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
         odd("none", start)
     if pending and not out.units and not out.notes:
         out.leftover = pending  # headings and nothing else: kept as one passage by the caller
+    elif pending and not out.tail:
+        out.signature += pending  # short lines after the last paragraph: who signed, and when
     return out
 
 
@@ -339,10 +341,14 @@ def _label_unnumbered(out: _Walk, first: str) -> None:
         unit.unnumbered = False
 
 
+def _section_name(heading: str) -> str:
+    """A heading without its section number: "A. Purpose" -> "Purpose", "一、引言" -> "引言"."""
+    return re.sub(r"^(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．])\s*", "", heading)
+
+
 def _unnumbered_name(heading: str) -> str:
     """"summary", "intro", or the heading without its section number ("A. Purpose" -> "purpose")."""
-    bare = re.sub(r"^(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．])\s*", "",
-                  strip_markdown(heading).strip())
+    bare = _section_name(strip_markdown(heading).strip())
     for name, pattern in _UNNUMBERED.items():
         if pattern.fullmatch(bare):
             return name
@@ -355,8 +361,21 @@ def _body_start(lines: list[_Line], doc_id: str) -> int:
                   or (line.kind == "text" and not is_heading(line.raw))), None)
     if first is None:  # headings or footnotes only: nothing is front matter
         return next((i for i, line in enumerate(lines) if line.kind != "blank"), len(lines))
+    numbered = next((i for i, line in enumerate(lines) if line.kind == "para"), len(lines))
+    opening = next((i for i in range(numbered) if lines[i].kind == "text" and _opens_body(lines[i].raw)), None)
+    if opening is not None:  # a title too long to be a heading is front matter, not text of the body
+        return opening
     heading = next((i for i in range(first - 1, -1, -1) if lines[i].kind != "blank"), None)
     return heading if heading is not None and lines[heading].kind == "text" else first
+
+
+def _opens_body(line: str) -> bool:
+    """True for a heading that opens a paper's body: 目的, Purpose, 摘要, Summary, 引言, or a numbered section."""
+    if not is_heading(line):
+        return False
+    text = strip_markdown(line).strip()
+    return bool(_PART.fullmatch(text) or _SECTION.fullmatch(text)
+                or any(p.fullmatch(_section_name(text)) for p in _UNNUMBERED.values()))
 
 
 def _last_content(lines: list[_Line], i: int) -> str:

@@ -65,6 +65,9 @@ def read_report(path: str | Path) -> tuple[Document, str]:
         text, title = html_text(decode(_read_bytes(path, MAX_TEXT_BYTES), path.name))
     elif suffix in TEXT_SUFFIXES:
         text = clean_markup(decode(_read_bytes(path, MAX_TEXT_BYTES), path.name))
+        if "\f" in text:  # pages, as pdftotext writes them: drop their furniture, rejoin their lines
+            front = text
+            text = "\n\n".join(paragraphs(strip_furniture(text.split("\f")).pages))
     else:
         raise InputError(f"report file '{path.name}' has an unsupported type '{suffix or '(none)'}': {_GIVE}")
     if not text.strip():

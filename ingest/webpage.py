@@ -49,6 +49,7 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title.append(data)
+            return  # metadata, not the paper's text
         if self.skipping:
             return
         if self.in_sup and data.strip().isdigit():
