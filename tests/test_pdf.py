@@ -94,10 +94,11 @@ def test_nothing_but_the_furniture_is_lost(tmp_path):
 # --- the pieces, on their own ----------------------------------------------------------------------
 
 def test_a_line_on_most_pages_is_furniture_but_only_at_the_edges():
-    body = ["甲。", "乙。", "丙。", "委員會", "丁。", "戊。", "己。"]
-    pages = ["\n".join([f"CB(3)710/2026({n:02d})", *body, f"- {n} -"]) for n in range(1, 6)]
+    words = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉亥"
+    bodies = [[f"{c}。" for c in words[n:n + 3]] + ["委員會"] + [f"{c}。" for c in words[n + 10:n + 13]] for n in range(5)]
+    pages = ["\n".join([f"CB(3)710/2026({n:02d})", *body, f"- {n} -"]) for n, body in enumerate(bodies, 1)]
     cleaned = strip_furniture(pages)
-    assert cleaned.pages == [body] * 5  # "委員會" recurs on every page too, but mid-page
+    assert cleaned.pages == bodies  # "委員會" recurs on every page too, but mid-page
     assert cleaned.removed.count("- 3 -") == 1 and len(cleaned.removed) == 10
 
 
