@@ -202,3 +202,16 @@ def test_every_character_read_is_in_a_passage_a_label_a_heading_the_front_matter
     out = "".join(p.text + p.label + "".join(p.section + p.footnotes) for p in layout.passages)
     out += "".join(layout.headings + layout.front + layout.signature)
     assert _characters(text) - _characters(out) == Counter()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr. Chan said so. Dr. Lee agreed.", ["Mr. Chan said so.", "Dr. Lee agreed."]),
+    ("The U.S. and the U.K. agreed. Then more.", ["The U.S. and the U.K. agreed.", "Then more."]),
+    ('He said "Yes." Then left.', ['He said "Yes."', "Then left."]),
+    ('"Really?" she asked. Yes!', ['"Really?" she asked.', "Yes!"]),
+    ("The Bill is in Annex A. It has 3 parts.", ["The Bill is in Annex A.", "It has 3 parts."]),
+    ("It costs $5.5 million, approx. 2% of the total. Noted.", ["It costs $5.5 million, approx. 2% of the total.", "Noted."]),
+    ("Hon. Mrs Regina IP spoke; the Panel agreed.", ["Hon. Mrs Regina IP spoke;", "the Panel agreed."]),
+])
+def test_english_sentence_ends(text, expected):
+    assert [text[a:b] for a, b in sentences(text)] == expected
