@@ -7,6 +7,7 @@ reading order, 13x faster.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ingest.passage import InputError
@@ -54,4 +55,10 @@ def _page_text(page) -> str:
         textpage.close()
         page.close()
     # PDFium ends lines with \r\n and marks some soft breaks with \r alone.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufffe", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufffe", "")
+    # PDFium reads a bracket before a CJK-font quote as after it, with a space: "(“局/部門”)" comes
+    # out "“( 局/部門”)" (seen on Chromium's PDFs of the bundled report); "“(" is never meant.
+    return _QUOTE_BEFORE_BRACKET.sub(r"\2\1", text)
+
+
+_QUOTE_BEFORE_BRACKET = re.compile(r"([“‘])[ ]?([(（])[ ]?")
