@@ -51,6 +51,8 @@ def _page_text(page) -> str:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
+        if _DIGIT.search(text):
+            text = _mark_superscripts(textpage, text)
     finally:
         textpage.close()
         page.close()
@@ -59,6 +61,74 @@ def _page_text(page) -> str:
     # PDFium reads a bracket before a CJK-font quote as after it, with a space: "(“局/部門”)" comes
     # out "“( 局/部門”)" (seen on Chromium's PDFs of the bundled report); "“(" is never meant.
     return _QUOTE_BEFORE_BRACKET.sub(r"\2\1", text)
+
+
+_DIGIT = re.compile(r"[0-9]")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SMALLER = 0.8  # a digit set this much smaller than its neighbours, and raised, is a footnote mark
+
+
+def _mark_superscripts(textpage, text: str) -> str:
+    """The page's text with footnote marks written as ⁶: word processors print them as small raised
+    digits, which PDFium reads as plain ones ("數字辦。2 政府亦") and often follows with a line break."""
+    import pypdfium2.raw as raw
+
+    n = textpage.count_chars()
+    chars = [chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
+    if "".join(chars) != text:  # characters outside the BMP: indices would not line up; leave as read
+        return text
+    out = list(chars)
+    i = 0
+    while i < n:
+        if not chars[i].isdigit() or not chars[i].isascii():
+            i += 1
+            continue
+        end = i
+        while end < n and chars[end].isascii() and chars[end].isdigit():
+            end += 1
+        if end - i <= 3 and _raised_and_small(textpage, raw, chars, i, end):
+            for k in range(i, end):
+                out[k] = chars[k].translate(_SUPERSCRIPT)
+            nxt = end
+            while nxt < n and chars[nxt] in "\r\n":
+                nxt += 1
+            after = _neighbour(chars, nxt, 1)
+            if nxt > end and after is not None and _same_line(textpage, end - 1, after):
+                for k in range(end, nxt):
+                    out[k] = ""  # the line break PDFium put after the raised digits
+        i = end
+    return "".join(out)
+
+
+def _neighbour(chars: list[str], i: int, step: int) -> int | None:
+    """The nearest visible character from i in direction step, on the same line, or None."""
+    while 0 <= i < len(chars) and chars[i] not in "\r\n":
+        if not chars[i].isspace() and not chars[i].isdigit():
+            return i
+        i += step
+    return None
+
+
+def _raised_and_small(textpage, raw, chars: list[str], start: int, end: int) -> bool:
+    after = end
+    while after < len(chars) and chars[after] in "\r\n":  # PDFium may break the line after the mark
+        after += 1
+    sizes = [raw.FPDFText_GetFontSize(textpage, k) for k in (_neighbour(chars, start - 1, -1),
+                                                              _neighbour(chars, after, 1)) if k is not None]
+    size = raw.FPDFText_GetFontSize(textpage, start)
+    if not sizes or size >= SMALLER * max(sizes):
+        return False
+    before = _neighbour(chars, start - 1, -1)
+    if before is None:  # a note's own mark, first on its line: small is enough
+        return True
+    return textpage.get_charbox(start)[1] > textpage.get_charbox(before)[1]  # raised: not a subscript (CO2)
+
+
+def _same_line(textpage, a: int, b: int) -> bool:
+    """True if characters a and b overlap vertically: a break between them is not a real line end."""
+    _, bottom_a, _, top_a = textpage.get_charbox(a)
+    _, bottom_b, _, top_b = textpage.get_charbox(b)
+    return min(top_a, top_b) > max(bottom_a, bottom_b)
 
 
 _QUOTE_BEFORE_BRACKET = re.compile(r"([“‘])[ ]?([(（])[ ]?")

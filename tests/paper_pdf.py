@@ -56,3 +56,30 @@ def write_password_pdf(path: Path) -> Path:
     pdf.set_encryption(owner_password="owner", user_password="user")
     pdf.output(str(path))
     return path
+
+
+def write_raised_note_pdf(path: Path) -> Path:
+    """A paragraph whose footnote mark is a small raised digit, as word processors print it, and
+    the footnote at the foot of the page, its mark raised and smaller than its text."""
+    fpdf = pytest.importorskip("fpdf", reason="the PDF tests write their PDFs with fpdf2: pip install fpdf2")
+    if not CJK_FONT.exists():
+        pytest.skip(f"no CJK font at {CJK_FONT}: apt-get install fonts-noto-cjk")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.add_font("cjk", fname=str(CJK_FONT), collection_font_number=3)
+
+    def write(size: int, height: int, text: str, raised: str = "") -> None:
+        pdf.set_font("cjk", size=size)
+        pdf.write(height, text)
+        if raised:
+            pdf.char_vpos = "SUP"
+            pdf.write(height, raised)
+            pdf.char_vpos = "LINE"
+            pdf.set_font("cjk", size=size)
+
+    write(11, 7, "4. 當局設立數字政策辦公室。", raised="2")
+    write(11, 7, " 政府亦積極運用先進科技，目標是於2025年推出100個項目。\n")
+    write(8, 5, "", raised="2")
+    write(8, 5, " 數字辦負責制訂政策。\n")
+    pdf.output(str(path))
+    return path

@@ -12,8 +12,8 @@ from ingest.furniture import strip_furniture
 from ingest.lines import join, paragraphs
 from ingest.parse import load_report
 from ingest.passage import InputError
-from ingest.read import read_report
-from paper_pdf import write_image_only_pdf, write_password_pdf, write_pdf
+from ingest.read import ReportWarning, read_report
+from paper_pdf import write_image_only_pdf, write_password_pdf, write_pdf, write_raised_note_pdf
 
 HEADER = "本處檔號：CB4/PS/2/25"
 PAGE_1 = [
@@ -89,6 +89,16 @@ def test_nothing_but_the_furniture_is_lost(tmp_path):
 
     written = "\n".join(PAGE_1 + PAGE_2)
     assert chars(text) == chars(written)
+
+
+def test_a_raised_small_digit_is_a_footnote_mark_not_text(tmp_path):
+    with pytest.warns(ReportWarning, match="states no paper number"):
+        _, passages = load_report(write_raised_note_pdf(tmp_path / "notes.pdf"))
+    by_label = {p.label: p for p in passages}
+    assert list(by_label) == ["4", "fn2"]
+    assert by_label["4"].text == "當局設立數字政策辦公室。政府亦積極運用先進科技，目標是於2025年推出100個項目。"
+    assert by_label["4"].footnotes == ("fn2",)
+    assert by_label["fn2"].text == "數字辦負責制訂政策。"
 
 
 # --- the pieces, on their own ----------------------------------------------------------------------
