@@ -6,7 +6,8 @@ paragraph; a signature ending in a date; then the appendices and annexes.
 
 Numbering schemes and the labels they give:
 - paragraphs "2." / "1.1" / "1.1.1" -> "2", "1.1", "1.1.1";
-- sections "一、" / "A." / "I." -> headings (the top level of the heading path), never labels;
+- sections "一、" / "A." / "I." -> headings (the top level of the heading path), never labels; so is
+  "2. Background" when the next numbered line is 2.1;
 - sub-items "(a)" / "(i)" / "(1)" / "（一）" under paragraph 2.2 -> "2.2(a)", "2.2(i)", "2.2(1)", "2.2(一)";
 - footnotes and endnotes "⁶ ..." / "[6] ..." / "註6 ..." -> "fn6" (an inline "[6]" marks footnote 6);
 - 附錄 / Appendix -> "appendix1", 附件 / Annex -> "annex1", numbered in order of appearance.
@@ -33,7 +34,7 @@ _ITEM = re.compile(r"(?:[-‧•·*]\s*)?[(（]([0-9]{1,2}|[a-z]{1,4}|[一二三
 _NOTE = re.compile(f"([{SUPERSCRIPTS}]{{1,4}})\\s*(.*)")  # bounded: int() refuses 4300+ digits
 _NOTE_OTHER = re.compile(r"(?:\[(\d{1,3})\]|註\s*(\d{1,3})\s*[:：.．]?)\s*(.*)")  # "[6] ...", "註6 ..."
 _INLINE_NOTE = re.compile(r"(?<=[^\s\[])\[(\d{1,3})\](?!\()")  # "...the Bill.[6]" marks footnote 6
-_SECTION = re.compile(r"(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．])\s*\S.*")
+_SECTION = re.compile(r"(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*\S.*")
 _UNNUMBERED = {"summary": re.compile(r"(?:executive\s+)?summary|摘要|內容提要|撮要|摘 要", re.I),
                "intro": re.compile(r"introduction|preamble|引言|前言|緒言", re.I)}
 _PAGE_NUMBER = re.compile(r"[-–—]?\s*\d{1,3}\s*[-–—]?|第\s*\d+\s*頁|Page \d+", re.I)
@@ -169,7 +170,7 @@ def parse_report(text: str, doc_id: str) -> list[Passage]:
 
 def parse_layout(text: str, doc_id: str) -> Layout:
     """The passages of a paper's text, with the headings, front matter and signature read around them."""
-    walk = _walk([_classify(line) for line in text.splitlines()], doc_id)
+    walk = _walk(_section_numbers([_classify(line) for line in text.splitlines()]), doc_id)
     paths = heading_paths(walk.runs, walk.list_headings)
 
     def section(unit: _Unit) -> tuple[str, ...]:
@@ -309,6 +310,17 @@ def _walk(lines: list[_Line], doc_id: str) -> _Walk:
     return out
 
 
+def _section_numbers(lines: list[_Line]) -> list[_Line]:
+    """Lines numbered "2. Background" whose next numbered line is 2.1 are section headings, not paragraphs."""
+    paras = [i for i, line in enumerate(lines) if line.kind == "para"]
+    out = list(lines)
+    for i, j in zip(paras, paras[1:]):
+        key, body = lines[i].key, lines[i].body
+        if "." not in key and lines[j].key == f"{int(key)}.1" and is_heading(body) and len(body) <= 80:
+            out[i] = _Line("text", lines[i].raw)
+    return out
+
+
 def _number(key: str) -> str:
     """The label of a paragraph number: "02" -> "2", "1.01" -> "1.1"."""
     return ".".join(str(int(n)) for n in key.split("."))
@@ -343,7 +355,7 @@ def _label_unnumbered(out: _Walk, first: str) -> None:
 
 def _section_name(heading: str) -> str:
     """A heading without its section number: "A. Purpose" -> "Purpose", "一、引言" -> "引言"."""
-    return re.sub(r"^(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．])\s*", "", heading)
+    return re.sub(r"^(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*", "", heading)
 
 
 def _unnumbered_name(heading: str) -> str:

@@ -167,11 +167,18 @@ def test_without_a_paper_number_the_file_name_is_the_doc_id_and_a_warning_says_s
     ("1. 甲：\n\n(i) 乙；\n\n(ii) 丙。\n\n2. 丁：\n\n（一）戊；\n\n（二）己。\n", ["1", "1(i)", "1(ii)", "2", "2(一)", "2(二)"]),
     ("1. 甲。¹\n\n2. 乙。\n\n註1： 丙。\n", ["1", "2", "fn1"]),
     ("1. Text.\n\n2. More.\n\n附件1\n\n甲\n\n乙\n\n附錄1\n\n丙\n\n丁\n", ["1", "2", "annex1", "appendix1"]),
+    ("1. Introduction\n\n1.1 The Bill.\n\n2. Deliberations\n\n2.1 Members asked.\n", ["1.1", "2.1"]),
 ])
 def test_numbering_schemes_map_to_labels(text, labels):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert [p.label for p in parse_report(text, "X")] == labels
+
+
+def test_a_numbered_section_heading_heads_its_dotted_paragraphs():
+    text = "1. Introduction\n\n1.1 The Bill.\n\n2. Deliberations\n\n2.1 Members asked:\n\n(a) one.\n"
+    assert [(p.label, p.section) for p in parse_report(text, "X")] == [
+        ("1.1", ("1. Introduction",)), ("2.1", ("2. Deliberations",)), ("2.1(a)", ("2. Deliberations",))]
 
 
 def test_a_number_out_of_sequence_is_named_in_a_warning_and_kept_as_text():
