@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.cli import main
 from ingest.furniture import strip_furniture
@@ -167,3 +170,23 @@ def test_the_cli_refuses_an_unreadable_pdf_in_one_line_and_builds_nothing(tmp_pa
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("legco-rag: error: PDF 'bad.pdf'") and err.count("\n") == 1, err
     assert not (tmp_path / "index").exists()
+
+
+# --- whatever the pages, only furniture leaves them ----------------------------------------------------
+
+_PAGE_LINE = st.one_of(st.sampled_from(["本處檔號：CB1/HS/1/22", "- 2 -", "第 3 頁", "Page 4 of 9", "1.1 政府當局表示",
+                                        "(a) 甲；", "¹ 註。", "[2] Note.", "cyber-", "security", "背景", "。", ""]),
+                       st.text(max_size=30))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.lists(_PAGE_LINE, max_size=12).map("\n".join), max_size=6))
+def test_rejoining_pages_loses_nothing_but_the_furniture_it_names(pages):
+    cleaned = strip_furniture(pages)
+    out = paragraphs(cleaned.pages)
+
+    def chars(lines) -> Counter:  # hyphens may mend a broken word; spaces and line ends are layout
+        return Counter(c for line in lines for c in line if not c.isspace() and c not in "-‐")
+
+    assert chars(pages) == chars(out) + chars(cleaned.removed)
+    assert all("\n" not in paragraph for paragraph in out)

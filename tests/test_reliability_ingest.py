@@ -63,7 +63,10 @@ def outcome(text: str) -> list:
 PIECES = ["目的", "背景", "建議", "小組委員會的商議工作", "2. ", "15. ", "67. ", "999. ", "1.", "2025. ", "(a) ", "(5) ",
           "- (1) ", "（b）", "¹ ", "⁶", "¹⁰ ", "註。", "。", "；", "；及", "：", "，", "附錄1", "Appendix II",
           "2025年6月25日", "25 June 2025", "第11段", "參閱上文第3至5段", "第1至99999999段", "paras. 2 to 9",
-          "**", "[連結](#)", "- 3 -", "第 4 頁", "Page 7", "m²", "\u3000", "\t", " ", "", "\ufeff", "\x00", "\u202e"]
+          "**", "[連結](#)", "- 3 -", "第 4 頁", "Page 7", "m²", "\u3000", "\t", " ", "", "\ufeff", "\x00", "\u202e",
+          # the other numbering schemes LegCo papers use
+          "1.1 ", "2.1 ", "1.1.1 ", "3.", "一、", "二、引言", "A. ", "B. Background", "IV. ", "(i) ", "(ii) ", "（一）",
+          "[1] ", "[12]", "註1：", "附件1", "Annex A", "Executive Summary", "摘要", "Introduction", "# ", "*", "_"]
 lines = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=6).map("".join)
 report_like = st.lists(lines, max_size=60).map("\n".join)
 
