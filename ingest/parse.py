@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.passage import Document, InputError, Passage
+from ingest.passage import Document, Passage
 from ingest.read import ReportWarning, date_of, read_report
 from ingest.refs import SUPERSCRIPTS, cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
 
