@@ -32,11 +32,12 @@ def cmd_passages(args) -> None:
     from ingest.parse import load_report
 
     for path in _paths(args.paths):
-        _, passages = load_report(path)
+        doc, passages = load_report(path)
         for p in passages:
             if args.json:
                 row = p.to_json()
                 row.pop("chunk")
+                row["lang"] = doc.lang  # the document's language
                 print(json.dumps(row, ensure_ascii=False))
             else:
                 print(f"[{p.label}] {' › '.join(p.section)}\n{p.text}\n")

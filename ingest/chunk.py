@@ -36,10 +36,17 @@ def chunk_passages(passages: list[Passage], max_chars: int = 400, overlap: int =
 
 
 # Chinese stops end a sentence wherever they are; ASCII ones only before a space, a CJK character
-# or the end, so "10.5", "i.e. 10" and "para. 15" stay whole. Closing quotes and brackets stay
-# with the sentence they close. A newline ends a sentence too (list items, headings).
-_END = re.compile(r"(?:[。！？；]+|[!?;]+(?=\s|[\u3000-\u9fff\uff00-\uffef]|$)|\.(?=\s|$))[”’」』）)\"']*|\n")
-_ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Mr|Ms|Mrs|Dr|cf|vs|Cap)|^\s*\(?\d+\)?)$")
+# or the end, so "10.5", "i.e. 10" and "para. 15" stay whole; and ".", "!", "?" not before a
+# lowercase word ('"Really?" she asked'). Closing quotes and brackets stay with the sentence they
+# close. A newline ends a sentence too (list items, headings).
+_CLOSE = "[”’」』）)\"']*"
+_END = re.compile(rf"(?:[。！？；]+|;+(?={_CLOSE}(?:\s|[\u3000-\u9fff\uff00-\uffef]|$))"
+                  rf"|[!?]+(?={_CLOSE}(?:\s|[\u3000-\u9fff\uff00-\uffef]|$))(?!{_CLOSE}\s+[a-z])"
+                  rf"|\.(?={_CLOSE}(?:\s|$))(?!{_CLOSE}\s+[a-z])){_CLOSE}|\n")
+# English abbreviations and initialisms ("U.S.") whose full stop ends no sentence; "Annex A." does.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Nos|Mr|Ms|Mrs|Dr|Prof|Hon|cf|vs|Cap|approx|Ltd|Co|Inc|Dept|Govt"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Vol|pp|Art|Sec|St)|\b(?:[A-Z]\.)+[A-Z]|^\s*\(?\d+\)?)$")
 _LEADING = re.compile(r"^(?:[-•*·]\s+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*)+")  # list bullets, footnote markers left by the last stop
 
 

@@ -7,13 +7,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Document:
-    """A report: its official id, title, date, language and where it came from."""
+    """A paper: its official id, title, date, language, committee and where it came from.
 
-    doc_id: str  # e.g. "CB(2)1292/2025"
+    The same paper in two languages shares `doc_id` (its paper number) and differs in `lang`.
+    """
+
+    doc_id: str  # the paper number, e.g. "CB(2)1292/2025"; the file name when the paper states none
     title: str = ""
     date: str = ""  # ISO date, e.g. "2025-06-25"
-    lang: str = "zh-Hant"
+    lang: str = "zh-Hant"  # "zh-Hant", "zh-Hans", "zh" or "en"
     source: str = ""  # path of the file it was read from
+    committee: str = ""  # e.g. "發展智慧城市事宜小組委員會", "Panel on Security"
+    checksum: str = ""  # sha256 of the source file's bytes
+    url: str = ""  # where the paper was published, from the sidecar .json
+
+    def to_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "date": self.date, "lang": self.lang,
+                "committee": self.committee, "source": self.source, "checksum": self.checksum, "url": self.url}
 
 
 @dataclass(frozen=True)

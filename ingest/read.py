@@ -1,15 +1,30 @@
-"""Read a report file into its text and a Document (from a sidecar .json, or from the text itself)."""
+"""Read a paper file (.pdf, .html, .txt, .md) into its text and a Document.
+
+The Document's metadata comes from a sidecar `<stem>.json` beside the file where it says, else from
+the paper's own front matter (ingest.metadata). A PDF's pages lose their running headers, footers
+and page numbers (ingest.furniture) and its wrapped lines are rejoined into paragraphs (ingest.lines).
+"""
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 import warnings
 from pathlib import Path
 
+from ingest.charsets import CJK_TEXT_CHAR
+from ingest.furniture import strip_furniture
+from ingest.lines import paragraphs
+from ingest.markup import clean_markup
+from ingest.metadata import committee_in, date_in, date_of, doc_id_in, lang_of, title_in
 from ingest.passage import Document, InputError
+from ingest.pdf import pdf_pages
+from ingest.webpage import html_text
+
+__all__ = ["ReportWarning", "read_report", "decode", "looks_like_cjk", "doc_id_in", "title_in", "date_in", "date_of"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-_GIVE = "give a report in .txt, .md or .pdf"
+HTML_SUFFIXES = (".html", ".htm")
+_GIVE = "give a report in .pdf, .html, .txt or .md"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _LEGACY = ("big5hkscs", "cp950")  # Hong Kong Big5, then Microsoft's Big5
 # A LegCo report is well under 2 MB of text; the caps keep a wrong or hostile file from taking the
@@ -37,19 +52,27 @@ def read_report(path: str | Path) -> tuple[Document, str]:
     if not path.is_file():  # a pipe or a device would block or never end
         raise InputError(f"'{path}' is not a regular file: {_GIVE}")
     suffix = path.suffix.lower()
+    front, title = None, ""  # the text metadata is read from, when it differs from the text parsed
     if suffix == ".pdf":
         _check_size(path, MAX_PDF_BYTES)
-        text = _pdf_text(path)
+        pages = pdf_pages(path)
+        front = "\n".join(pages)  # with its headers: the paper number is often only there
+        text = "\n\n".join(paragraphs(strip_furniture(pages).pages))
         if len(text) > MAX_TEXT_BYTES:
             raise InputError(f"report file '{path.name}' holds {len(text):,} characters of text, more than "
                              f"{MAX_TEXT_BYTES:,}: split it into its reports and index each")
+    elif suffix in HTML_SUFFIXES:
+        text, title = html_text(decode(_read_bytes(path, MAX_TEXT_BYTES), path.name))
     elif suffix in TEXT_SUFFIXES:
-        text = decode(_read_bytes(path, MAX_TEXT_BYTES), path.name)
+        text = clean_markup(decode(_read_bytes(path, MAX_TEXT_BYTES), path.name))
+        if "\f" in text:  # pages, as pdftotext writes them: drop their furniture, rejoin their lines
+            front = text
+            text = "\n\n".join(paragraphs(strip_furniture(text.split("\f")).pages))
     else:
         raise InputError(f"report file '{path.name}' has an unsupported type '{suffix or '(none)'}': {_GIVE}")
     if not text.strip():
         raise InputError(f"report file '{path.name}' is empty: {_GIVE}")
-    return _document(path, text), text
+    return _document(path, front or text, title), text
 
 
 def _check_size(path: Path, limit: int) -> None:
@@ -125,40 +148,42 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
-
-
 def looks_like_cjk(text: str) -> bool:
     """True if the text's non-ASCII characters are nearly all CJK (how a right guess of Big5 looks)."""
     other = [c for c in text if not c.isascii() or (not c.isprintable() and c not in "\n\r\t\f")]
-    cjk = sum(1 for c in other if _CJK.match(c))
+    cjk = sum(1 for c in other if CJK_TEXT_CHAR.match(c))
     return cjk > 0 and cjk >= 0.95 * len(other)
 
 
-def _pdf_text(path: Path) -> str:
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        raise InputError(f"reading '{path.name}' needs pypdf: pip install pypdf (or give the report as .txt)") from None
-    try:
-        pages = [page.extract_text() or "" for page in PdfReader(path).pages]
-    except Exception as e:  # pypdf raises many types for a damaged file
-        raise InputError(f"report file '{path.name}' could not be read as PDF ({e}): {_GIVE}") from None
-    if not "".join(pages).strip():
-        raise InputError(f"report file '{path.name}' has no text layer (a scan?): OCR it, or {_GIVE}")
-    return "\n\n".join(pages)  # a page break reads like a blank line, as in the .txt reports
-
-
-def _document(path: Path, text: str) -> Document:
-    """Metadata from `<stem>.json` beside the file if present, the rest derived from the text."""
+def _document(path: Path, text: str, html_title: str = "") -> Document:
+    """Metadata from `<stem>.json` beside the file where it says, the rest from the paper itself."""
     meta = _sidecar(path)
+    doc_id = str(meta.get("doc_id") or doc_id_in(text))
+    if not doc_id:
+        doc_id = path.stem
+        warnings.warn(f"report file '{path.name}' states no paper number (立法會CB(n)…號文件 / LC Paper No. …): "
+                      f"cited as '{doc_id}'; give \"doc_id\" in {path.with_suffix('.json').name} to cite it by number",
+                      ReportWarning, stacklevel=3)
+    title = str(meta.get("title") or title_in(text) or html_title)
     return Document(
-        doc_id=str(meta.get("doc_id") or doc_id_in(text) or path.stem),
-        title=str(meta.get("title") or title_in(text)),
+        doc_id=doc_id,
+        title=title,
         date=str(meta.get("date") or date_in(text)),
-        lang=str(meta.get("lang") or _lang(path, text)),
+        lang=str(meta.get("lang") or lang_of(text, path.stem)),
         source=str(path),
+        committee=str(meta.get("committee") or committee_in(text, title)),
+        checksum=_checksum(path),
+        url=str(meta.get("url") or ""),
     )
+
+
+def _checksum(path: Path) -> str:
+    """sha256 of the file's bytes: a library can tell a changed paper from the one it holds."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _sidecar(path: Path) -> dict:
@@ -173,55 +198,3 @@ def _sidecar(path: Path) -> dict:
         raise InputError(f"metadata file '{sidecar.name}' must hold a JSON object like "
                          '{"doc_id": "CB(2)1292/2025", "title": "...", "date": "2025-06-25"}')
     return meta
-
-
-_PAPER = r"([A-Z]{1,5}\s*\(\d\)\s*\d+/\d{2,4})"
-_DOC_ID = (re.compile(rf"立法會\s*{_PAPER}\s*號文件"), re.compile(rf"LC\s+Paper\s+No\.?\s*{_PAPER}", re.I))
-
-
-def doc_id_in(text: str) -> str:
-    """The paper number in the front matter ("立法會 CB(2)1292/2025 號文件" -> "CB(2)1292/2025"), or ""."""
-    head = "\n".join(line for line in text.splitlines() if line.strip())
-    head = "\n".join(head.splitlines()[:15])  # later mentions cite other papers
-    for pattern in _DOC_ID:
-        if m := pattern.search(head):
-            return re.sub(r"\s+", "", m[1])
-    return ""
-
-
-def title_in(text: str) -> str:
-    """The report's title: the line before 目的/Purpose if it names a report, else the first such line."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:20]
-    for before, line in zip(lines, lines[1:]):
-        if line in ("目的", "Purpose") and _is_title(before):
-            return before
-    return next((line for line in lines if _is_title(line)), "")
-
-
-def _is_title(line: str) -> bool:
-    return line.endswith("報告") or bool(re.match(r"Report (of|on)\b", line))
-
-
-_MONTHS = "January February March April May June July August September October November December".split()
-_DATE_LINE = (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
-              re.compile(rf"(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})"))
-
-
-def date_in(text: str) -> str:
-    """The ISO date of the last line that is only a date (the signature), or ""."""
-    return next((iso for line in reversed(text.splitlines()) if (iso := date_of(line))), "")
-
-
-def date_of(line: str) -> str:
-    """The ISO date if the line is only a date ("2025年6月25日", "25 June 2025"), else ""."""
-    if m := _DATE_LINE[0].fullmatch(line.strip()):
-        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-    if m := _DATE_LINE[1].fullmatch(line.strip()):
-        return f"{int(m[3]):04d}-{_MONTHS.index(m[2]) + 1:02d}-{int(m[1]):02d}"
-    return ""
-
-
-def _lang(path: Path, text: str) -> str:
-    if m := re.search(r"\.(zh-Han[st]|zh|en)$", path.stem):
-        return m[1]
-    return "zh-Hant" if len(_CJK.findall(text)) > len(text) / 10 else "en"

@@ -19,7 +19,8 @@ def test_passages_json_prints_one_object_per_passage_with_the_agreed_fields(caps
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert len(rows) == 112
-    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs"} for r in rows)
+    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs", "lang"} for r in rows)
+    assert {r["lang"] for r in rows} == {"zh-Hant"}  # the document's language
     by_label = {r["label"]: r for r in rows}
     assert by_label["15"]["doc"] == "CB(2)1292/2025"
     assert by_label["15"]["footnotes"] == ["fn6"]

@@ -7,6 +7,7 @@ import pytest
 from ingest.chunk import chunk_passages
 from ingest.parse import heading_paths, load_report, parse_report
 from ingest.passage import InputError, Passage
+from ingest.read import ReportWarning
 from ingest.refs import SUPERSCRIPTS
 
 ROOT = Path(__file__).parent.parent
@@ -276,9 +277,10 @@ def test_fixture_appendices(mini):
 
 # --- parser rules on small inputs ----------------------------------------------------------------
 
-def test_text_without_paragraphs_is_refused():
-    with pytest.raises(InputError, match="no paragraphs found in report X"):
-        parse_report("標題\n\n另一標題\n", "X")
+def test_text_without_paragraphs_is_kept_as_one_unnumbered_passage_with_a_warning():
+    with pytest.warns(ReportWarning, match="no numbered paragraphs found"):
+        passages = parse_report("標題\n\n另一標題\n", "X")
+    assert [(p.label, p.text) for p in passages] == [("intro", "標題\n另一標題")]
 
 
 def test_english_continuation_is_joined_with_a_space():

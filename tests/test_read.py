@@ -71,7 +71,7 @@ def test_missing_file_is_refused_with_the_path(tmp_path):
 
 
 def test_directory_is_refused(tmp_path):
-    with pytest.raises(InputError, match="is a directory, not a report file: give a report in .txt, .md or .pdf"):
+    with pytest.raises(InputError, match="is a directory, not a report file: give a report in .pdf, .html, .txt or .md"):
         read_report(tmp_path)
 
 
@@ -79,7 +79,7 @@ def test_directory_is_refused(tmp_path):
 def test_empty_or_blank_file_is_refused(tmp_path, content):
     path = tmp_path / "x.txt"
     path.write_bytes(content)
-    with pytest.raises(InputError, match=r"^report file 'x.txt' is empty: give a report in .txt, .md or .pdf$"):
+    with pytest.raises(InputError, match=r"^report file 'x.txt' is empty: give a report in .pdf, .html, .txt or .md$"):
         read_report(path)
 
 
@@ -100,15 +100,15 @@ def test_undecodable_file_is_refused_with_the_fix(tmp_path):
 def test_unsupported_type_is_refused(tmp_path):
     path = tmp_path / "report.docx"
     path.write_bytes(b"PK\x03\x04")
-    with pytest.raises(InputError, match="unsupported type '.docx': give a report in .txt, .md or .pdf"):
+    with pytest.raises(InputError, match="unsupported type '.docx': give a report in .pdf, .html, .txt or .md"):
         read_report(path)
 
 
-def test_pdf_without_pypdf_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pypdf", None)  # import pypdf now raises ImportError
+def test_pdf_without_pypdfium2_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import pypdfium2 now raises ImportError
     path = tmp_path / "report.pdf"
     path.write_bytes(b"%PDF-1.4\n")
-    with pytest.raises(InputError, match="reading 'report.pdf' needs pypdf: pip install pypdf"):
+    with pytest.raises(InputError, match="reading 'report.pdf' needs pypdfium2: pip install pypdfium2"):
         read_report(path)
 
 

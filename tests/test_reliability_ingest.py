@@ -25,7 +25,15 @@ from ingest.read import MAX_PDF_BYTES, MAX_TEXT_BYTES, ReportWarning, read_repor
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "reports" / "cb2-1292-2025.zh-Hant.txt"
 REPORT_TEXT = REPORT.read_text(encoding="utf-8")
-LABEL = re.compile(r"\d+(\([0-9a-z]+\))?|fn\d+|appendix\d+")
+LABEL = re.compile(r"\d+(?:\.\d+){0,3}(\([0-9a-z一二三四五六七八九十]+\))?|fn\d+|appendix\d+|annex\d+")
+
+
+def is_label(label: str) -> bool:
+    """A numbered label, or the name of unnumbered text: "summary", "intro" or a heading (see ingest.parse)."""
+    if LABEL.fullmatch(label):
+        return True
+    name = label.partition("(")[0]
+    return bool(name) and "\n" not in label and not LABEL.fullmatch(name) and not name[0].isspace()
 FUZZ = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -40,7 +48,7 @@ def outcome(text: str) -> list:
         return []
     labels = [p.label for p in passages]
     assert len(labels) == len(set(labels)), labels
-    assert all(LABEL.fullmatch(label) for label in labels), labels
+    assert all(map(is_label, labels)), labels
     assert all(isinstance(p.text, str) and p.doc == "X" for p in passages)
     for w in caught:
         assert issubclass(w.category, ReportWarning) and "\n" not in str(w.message), w
@@ -55,7 +63,10 @@ def outcome(text: str) -> list:
 PIECES = ["目的", "背景", "建議", "小組委員會的商議工作", "2. ", "15. ", "67. ", "999. ", "1.", "2025. ", "(a) ", "(5) ",
           "- (1) ", "（b）", "¹ ", "⁶", "¹⁰ ", "註。", "。", "；", "；及", "：", "，", "附錄1", "Appendix II",
           "2025年6月25日", "25 June 2025", "第11段", "參閱上文第3至5段", "第1至99999999段", "paras. 2 to 9",
-          "**", "[連結](#)", "- 3 -", "第 4 頁", "Page 7", "m²", "\u3000", "\t", " ", "", "\ufeff", "\x00", "\u202e"]
+          "**", "[連結](#)", "- 3 -", "第 4 頁", "Page 7", "m²", "\u3000", "\t", " ", "", "\ufeff", "\x00", "\u202e",
+          # the other numbering schemes LegCo papers use
+          "1.1 ", "2.1 ", "1.1.1 ", "3.", "一、", "二、引言", "A. ", "B. Background", "IV. ", "(i) ", "(ii) ", "（一）",
+          "[1] ", "[12]", "註1：", "附件1", "Annex A", "Executive Summary", "摘要", "Introduction", "# ", "*", "_"]
 lines = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=6).map("".join)
 report_like = st.lists(lines, max_size=60).map("\n".join)
 
@@ -169,8 +180,6 @@ REFUSED = {  # file name → (content, what the one-line reason says)
     "random.md": (bytes(range(256)) * 40, "is binary"),
     "latin1.txt": ("Rapport résumé: façade, naïve".encode("latin-1"), "neither UTF-8, UTF-16 nor Big5"),
     "bad-bom.txt": (b"\xff\xfe" + b"\x00\xd8", "starts with a utf-16 mark but is not utf-16"),
-    "footnotes.txt": ("".join(f"{d} 註{i}。\n" for i, d in enumerate("¹²³⁴⁵⁶⁷⁸⁹", 1)).encode(), "no paragraphs found"),
-    "headings.txt": ("目的\n\n背景\n\n建議\n".encode(), "no paragraphs found"),
     "report.docx": (b"PK\x03\x04", "unsupported type '.docx'"),
 }
 
@@ -184,6 +193,28 @@ def test_an_unusable_file_is_refused_with_a_one_line_reason(tmp_path, name):
         load_report(path)
     assert reason in str(refused.value) and Path(name).stem in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+UNSTRUCTURED = {  # file name → content: no numbered paragraph, kept as unnumbered passages with a warning
+    "footnotes.txt": "".join(f"{d} 註{i}。\n" for i, d in enumerate("¹²³⁴⁵⁶⁷⁸⁹", 1)),
+    "headings.txt": "目的\n\n背景\n\n建議\n",
+    "letter.txt": "Dear Chairman,\n\nThank you for your letter of 3 May about the Bill.\n\nYours sincerely,\n",
+}
+
+
+@pytest.mark.parametrize("name", UNSTRUCTURED)
+def test_a_file_without_structure_is_kept_as_unnumbered_passages_with_a_warning(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(UNSTRUCTURED[name], encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, passages = load_report(path)
+    assert any("no numbered paragraphs" in str(w.message) for w in caught)
+    kept = "".join(p.text for p in passages)
+    def letters(text: str) -> str:  # what must survive: all but spaces and footnote markers
+        return re.sub(r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹]", "", text)
+
+    assert letters(kept) == letters(UNSTRUCTURED[name])
 
 
 @pytest.mark.parametrize("name, limit", [("huge.txt", MAX_TEXT_BYTES), ("huge.md", MAX_TEXT_BYTES),
@@ -335,6 +366,9 @@ def test_the_cli_prints_each_warning_as_one_line_and_still_lists_the_passages(tm
     path.write_text("背景\n\n2. 甲。\n\n2. 乙。\n\n(1) 丙。\n", encoding="utf-8")
     assert main(["passages", str(path), "--json"]) == 0
     out, err = capsys.readouterr()
-    assert err == ("legco-rag: warning: report odd: 1 numbered line(s) out of sequence read as text of the "
-                   "paragraph before (first at line 5: '2. 乙。')\n")
+    assert err.splitlines() == [
+        "legco-rag: warning: report file 'odd.txt' states no paper number (立法會CB(n)…號文件 / LC Paper No. …): "
+        "cited as 'odd'; give \"doc_id\" in odd.json to cite it by number",
+        "legco-rag: warning: report odd: 1 numbered line(s) out of sequence read as text of the "
+        "paragraph before (first at line 5: '2. 乙。')"]
     assert [line.count('"label"') for line in out.splitlines()] == [1, 1]
