@@ -153,7 +153,8 @@ def parse_label(ref: str, labels=None) -> str | None:
         return f"fn{_whole(m[1])}"
     if m := _WHOLE_APPENDIX.fullmatch(s):
         kind = "annex" if m[1] == "附件" or m[1].lower() == "annex" else "appendix"
-        return f"{kind}{_whole(m[2])}" if _whole(m[2]) else None
+        label = f"{kind}{_whole(m[2])}" if _whole(m[2]) else None
+        return _either_appendix(label, labels) if label and labels is not None else label
     if m := _WHOLE_RECOMMENDATION.fullmatch(s):
         return (cited(f"建議({_whole(m[1] or m[2])})", labels) or [None])[0] if labels else None
     if labels is not None:
