@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.charsets import form
+from ingest.charsets import CJK, form
 from ingest.numerals import NUMERAL_CHARS, chinese_number
 
 # A range wider than this ("第1至99999段") is a typo or an attack, not a reference: only its two ends
@@ -50,7 +50,8 @@ _RECOMMENDATION = [
                rf"(?:\(?\s*(\d+)(?!\d)\s*\)?(?!\s*年)|\(\s*({_CN})\s*\))", re.I),
     re.compile(rf"第\s*(\d+|{_CN})\s*(?:項|项|條|条)\s*(?:建議|建议)"),
 ]
-_FOOTNOTE = re.compile(rf"(?:腳註|脚注|註|注|{_EN}(?:footnotes?|endnotes?|notes?|fn\.?))\s*(?:第\s*|no\.?\s*)?"
+# 注 closes many words (關注, 專注): only a 注 that starts one is a note, and 關注第3段 names no footnote.
+_FOOTNOTE = re.compile(rf"(?:腳註|脚注|註|(?<![{CJK}])注|{_EN}(?:footnotes?|endnotes?|notes?|fn\.?))\s*(?:no\.?\s*)?"
                        rf"(\d+(?:\s*(?:{_LIST}|{_RANGE})\s*\d+)*)", re.I)
 _APPENDIX = re.compile(rf"(附錄|附录|附件|{_EN}appendix|{_EN}appendices|{_EN}annex(?:es)?)\s*(?:no\.?\s*)?"
                        rf"({_NAMED_NUMBERS})(?![A-Za-z])", re.I)
