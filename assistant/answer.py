@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.cite import citation
 from index.normalise import detect_lang, fold
 from assistant.retrieve import Hit, SearchResult
 from ingest.chunk import sentences
+from ingest.labels import citation
 from ingest.passage import InputError
 
 if TYPE_CHECKING:
@@ -199,11 +199,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
 
 def cite(label: str, doc: str, lang: str, with_doc: bool = False) -> str:
     """〔第15段〕 for Chinese answers, [para. 15] for English ones; the report id too when asked."""
-    form = "en" if lang == "en" else "zh"
-    text = citation(label, form)
-    if with_doc:
-        text = f"{text[0]}{doc} {text[1:]}"
-    return text
+    return citation(label, lang, doc if with_doc else None)
 
 
 def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:

@@ -98,7 +98,7 @@ def test_cantonese_question_is_answered_with_chinese_citations():
 
 @pytest.mark.parametrize("lang, footnote, item", [
     ("zh-Hant", "〔註6〕", "〔第67(5)段〕"),
-    ("en", "[fn 6]", "[67(5)]"),
+    ("en", "[footnote 6]", "[para. 67(5)]"),
 ])
 def test_footnotes_and_recommendation_items_are_cited_as_the_report_numbers_them(lang, footnote, item):
     fn = compose(result("PFLOPS 算力單位", FN6), lang)

@@ -201,7 +201,7 @@ def test_english_answers_get_english_citations_and_linked_footnotes_count_as_giv
     text, quotes, flagged = check_answer("About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [註6].",
                                          HITS, "en")
 
-    assert text == "About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [fn 6]."
+    assert text == "About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [footnote 6]."
     assert flagged == () and quotes == ()
 
 
