@@ -89,6 +89,12 @@ def _cantonese() -> _Replacer:
     return _Replacer(read_pairs(CANTONESE_TSV))
 
 
+def reread_phrase_tables() -> None:
+    """Forget the phrase tables read so far: the next fold() or cantonese_to_written() reads the files again."""
+    _variants.cache_clear()
+    _cantonese.cache_clear()
+
+
 def cantonese_to_written(text: str) -> str:
     """Colloquial Cantonese → written Chinese via data/cantonese.tsv: "智方便係咩" → "智方便是甚麼"."""
     return _cantonese()(text)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index.ann import AnnSpec, apply_search_params, build_ann, choose_index, reconstruct_all
+from index import tokeniser
 from index.lexical import LexicalIndex
 from ingest.passage import Document, InputError, Passage
 
@@ -75,8 +76,11 @@ def _read_jsonl(path: Path) -> tuple[Passage, ...]:
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
                 lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
-                ann: AnnSpec | None = None) -> dict:
+                ann: AnnSpec | None = None, tokens_by: dict | None = None) -> dict:
     """Write a complete index to `folder` atomically and return its manifest.
+
+    `tokens_by` is the record of the tokeniser that made `lexical`'s tokens (index.tokeniser.current()
+    when not given); loading the index compares it with the tokeniser of the code that loads it.
 
     The FAISS index is `ann` or, by default, the one `choose_index` picks for the collection's size;
     its kind and search parameters go into the manifest and are applied again by `load_index`.
@@ -105,6 +109,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "chunks": len(chunks),
             "faiss": ann.factory,
             "ann": ann.to_json(),
+            "tokeniser": tokens_by or tokeniser.current(),
             "documents": [
                 {"doc_id": d.doc_id, "title": d.title, "date": d.date, "lang": d.lang, "source": d.source,
                  "sha256": file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else ""}
@@ -242,12 +247,18 @@ def _well_formed(manifest: dict) -> bool:
                     for d in documents))
 
 
-def load_index(folder: Path) -> Index:
-    """Load and verify an index folder; any damage is reported with the command that fixes it."""
+def load_index(folder: Path, check_tokens: bool = True) -> Index:
+    """Load and verify an index folder; any damage is reported with the command that fixes it.
+
+    An index whose tokens another tokeniser made raises index.tokeniser.TokeniserChanged: its lexical
+    search would quietly miss. `check_tokens=False` is for a rebuild that only reuses the vectors.
+    """
     import faiss
 
     folder = Path(folder)
     manifest = read_manifest(folder)
+    if check_tokens:
+        tokeniser.check(folder, manifest)
     rebuild = f"run: legco-rag build --index {folder}"
     for name, expected in manifest.get("files", {}).items():
         if not (folder / name).is_file():
