@@ -262,7 +262,7 @@ def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **launch) 
 
 def main(host: str = "127.0.0.1", port: int = 7860, index: str | None = None) -> None:
     """Open the index (building the default one on first use) and serve the app until interrupted."""
-    from assistant.cli import open_retriever
+    from assistant.open_index import open_retriever
     from assistant.llm import LLMSettings
 
     try:

@@ -18,6 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from assistant.open_index import open_retriever  # noqa: E402,F401  (also imported from here by eval)
 from index.defaults import BUNDLED_REPORT, default_index_dir  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
@@ -64,21 +65,6 @@ def cmd_build(args) -> None:
     print(f"indexed {m['count']} passages ({m['chunks']} chunks; {report.embedded} embedded, "
           f"{report.reused} reused) from {len(m['documents'])} report(s) with {m['model']} "
           f"into {report.folder} in {report.seconds:.1f} s", file=sys.stderr)
-
-
-def open_retriever(index: str | None, model: str | None = None):
-    """The retriever over `index`; the default index of the bundled report is built on first use."""
-    from assistant.retrieve import Retriever
-    from index.store import MANIFEST
-
-    folder = Path(index) if index else default_index_dir()
-    if index is None and not (folder / MANIFEST).exists():
-        from index.build import build
-        from index.embed import load_embedder
-
-        print(f"building the index of the bundled report into {folder} (once)…", file=sys.stderr)
-        build([BUNDLED_REPORT], folder, load_embedder(model))
-    return Retriever.open(folder, model)
 
 
 def cmd_ask(args) -> None:
