@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Mapping
 
-from assistant.answer import Answer, Quote, check_lang
+from assistant.quotes import Answer, Quote, check_lang
 from assistant.cite import citation, citation_text
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
