@@ -15,6 +15,8 @@ from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
+from ingest import charsets
+from ingest.charsets import CJK_RUN
 from ingest.chunk import sentences
 from ingest.passage import InputError
 
@@ -70,7 +72,7 @@ def bigrams(text: str) -> frozenset[str]:
     """
     folded = fold(text)
     grams = set(re.findall(r"[a-z0-9]{2,}", folded))
-    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", folded):
+    for run in CJK_RUN.findall(folded):
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
         if len(run) == 1:
             grams.add(run)
@@ -146,7 +148,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
 
 def cite(label: str, doc: str, lang: str, with_doc: bool = False) -> str:
     """〔第15段〕 for Chinese answers, [para. 15] for English ones; the report id too when asked."""
-    form = "en" if lang == "en" else "zh"
+    form = charsets.form(lang)
     text = citation(label, form)
     if with_doc:
         text = f"{text[0]}{doc} {text[1:]}"

@@ -19,6 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.open_index import open_retriever  # noqa: E402,F401  (also imported from here by eval)
+from ingest.charsets import form  # noqa: E402
 from index.defaults import BUNDLED_REPORT, default_index_dir  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
@@ -83,7 +84,7 @@ def cmd_ask(args) -> None:
     from assistant.llm import LLMSettings
 
     answer = answer_question(retriever, question, k=args.k, llm=LLMSettings.from_env())
-    lang = "en" if answer.lang == "en" else "zh"
+    lang = form(answer.lang)
     print(answer.text)
     for flag in answer.flagged:
         print(f"⚠ {flag}")

@@ -18,9 +18,10 @@ import tempfile
 
 from index.normalise import fold
 from index.defaults import cache_dir
+from ingest.charsets import CJK
 
 _ENTRY = re.compile(r"^(\S+) \S+ \[[^\]]*\] /(.*)/\s*$")
-_HEADWORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+_HEADWORD = re.compile(f"^[{CJK}]{{2,}}$")
 _WORD = re.compile(r"[a-z]+")
 _NOT_A_GLOSS = ("variant of", "see ", "cl:", "old variant", "surname", "abbr")
 # Words that carry no meaning of their own in a definition or a question.
@@ -32,7 +33,7 @@ such than then so very too also just only one two first last next into about ove
 sb sth someone something oneself used etc lit fig esp
 """.split())
 _MAX_GLOSS_WORDS = 3  # longer definitions describe rather than translate
-_CACHE_FORMAT = 1  # bump when _build changes, so cached tables are rebuilt
+_CACHE_FORMAT = 2  # bump when _build changes, so cached tables are rebuilt
 
 
 def _build(raw: bytes) -> dict[str, set[str]]:

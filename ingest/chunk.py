@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from ingest.charsets import SUPERSCRIPTS
 from ingest.passage import Passage
 
 # Coarsest first: lines, then sentence ends (Chinese, then English), then clauses, then anything.
@@ -40,7 +41,7 @@ def chunk_passages(passages: list[Passage], max_chars: int = 400, overlap: int =
 # with the sentence they close. A newline ends a sentence too (list items, headings).
 _END = re.compile(r"(?:[。！？；]+|[!?;]+(?=\s|[\u3000-\u9fff\uff00-\uffef]|$)|\.(?=\s|$))[”’」』）)\"']*|\n")
 _ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Mr|Ms|Mrs|Dr|cf|vs|Cap)|^\s*\(?\d+\)?)$")
-_LEADING = re.compile(r"^(?:[-•*·]\s+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*)+")  # list bullets, footnote markers left by the last stop
+_LEADING = re.compile(rf"^(?:[-•*·]\s+|[{SUPERSCRIPTS}]+\s*)+")  # list bullets, footnote markers left by the last stop
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

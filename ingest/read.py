@@ -6,6 +6,7 @@ import re
 import warnings
 from pathlib import Path
 
+from ingest.charsets import CJK_TEXT_CHAR
 from ingest.passage import Document, InputError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -125,7 +126,7 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+_CJK = CJK_TEXT_CHAR
 
 
 def looks_like_cjk(text: str) -> bool:

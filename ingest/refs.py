@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+from ingest.charsets import SUPERSCRIPTS  # noqa: E402,F401  (parse.py imports it from here)
 _SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
 _MARKER = re.compile(f"[ \\t]*([{SUPERSCRIPTS}]{{1,4}})[ \\t]*")  # bounded: int() refuses 4300+ digits
 # "m²", "km²", "ft³" are units, not footnotes.
