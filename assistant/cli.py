@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-from assistant.open_index import open_retriever  # noqa: E402,F401  (also imported from here by eval)
-from ingest.charsets import form  # noqa: E402
-from index.defaults import BUNDLED_REPORT, default_index_dir  # noqa: E402
-from ingest.passage import InputError  # noqa: E402
+import index.offline  # noqa: F401  first: nothing may reach the network
+from assistant.open_index import open_retriever  # noqa: F401  (also imported from here by eval)
+from index.defaults import BUNDLED_REPORT, default_index_dir
+from ingest.charsets import form
+from ingest.passage import InputError
 
 
 def _paths(paths: list[str]) -> list[Path]:
