@@ -12,11 +12,10 @@ import functools
 import gzip
 import importlib.metadata
 import importlib.resources
-import os
 import re
-import tempfile
 
 from index.normalise import fold
+from index import atomic
 from index.defaults import cache_dir
 from ingest.charsets import CJK
 
@@ -69,9 +68,7 @@ def _reverse() -> dict[str, str]:
     table = {word: " ".join(sorted(chinese)) for word, chinese in sorted(_build(raw).items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
-            tmp.write("\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
-        os.replace(tmp.name, path)
+        atomic.write_text(path, "\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
     except OSError:
         pass  # a read-only cache only costs the build next time
     return table

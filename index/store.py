@@ -8,13 +8,11 @@ failed or killed build never damages the index that was there before.
 """
 from __future__ import annotations
 
-import ctypes
 import glob
 import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.ann import AnnSpec, apply_search_params, build_ann, choose_index, reconstruct_all
-from index import tokeniser
+from index import atomic, tokeniser
 from index.lexical import LexicalIndex
 from ingest.passage import Document, InputError, Passage
 
@@ -120,7 +118,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             **(extra or {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_in(tmp, folder)
+        atomic.replace_folder(tmp, folder)  # the old index stays whole and in place until the new one is
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -163,45 +161,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # exists, owned by someone else
     return True
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot; use two renames
-        return False
-    raise OSError(errno, os.strerror(errno), str(a))
-
-
-def _swap_in(new: Path, folder: Path) -> None:
-    """Replace `folder` by `new`; the old index stays whole and in place until the new one is.
-
-    On Linux the two folders are exchanged in one atomic step; elsewhere two renames leave a
-    moment with no folder (the old one waits beside it as `.NAME.old-PID`).
-    """
-    if not folder.exists():
-        os.rename(new, folder)
-        return
-    if _exchange(new, folder):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old index
-        return
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    os.rename(folder, old)
-    try:
-        os.rename(new, folder)
-    except BaseException:
-        os.rename(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> dict:
