@@ -18,7 +18,7 @@ from ingest.passage import InputError  # noqa: E402
 
 def cmd_run(args) -> None:
     """Run every question through the app's retrieval; print the metrics table, write the JSON."""
-    from assistant.cli import open_retriever
+    from assistant.open_index import open_retriever
     from assistant.retrieve import Settings
     from eval.run import evaluate_retriever, load_questions, table
 
