@@ -19,8 +19,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Mapping
 
-from assistant.answer import Answer, Quote, check_lang
+from assistant.quotes import Answer, Quote, check_lang
 from assistant.retrieve import Hit, SearchResult
+from ingest import charsets
 from ingest.labels import citation, label_text, parse_label
 from ingest.passage import InputError, Passage
 
@@ -209,7 +210,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     by_label: dict[str, list[Passage]] = {}
     for p in passages:
         by_label.setdefault(p.label, []).append(p)
-    form = "en" if lang == "en" else "zh"
+    form = charsets.form(lang)
     flagged: list[str] = []
 
     # 1. Citations: keep and rewrite the valid ones, drop the rest. `cited` records, per position
@@ -272,7 +273,7 @@ def llm_answer(result: SearchResult, settings: LLMSettings, lang: str) -> Answer
     text, quotes, flagged = check_answer(reply, result.hits, lang)
     if not text:
         raise LLMError(f"the LLM at {settings.url} gave an empty answer")
-    form = "en" if lang == "en" else "zh"
+    form = charsets.form(lang)
     if not any(citation(p.label, form) in text for p in given_passages(result.hits)):
         flagged = (*flagged, "the answer cites none of the retrieved passages; check it against them")
     return Answer(result.question, lang, text, result.answerable, quotes, result.hits, flagged, "llm")

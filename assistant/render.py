@@ -15,16 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from ingest.charsets import form
 from ingest.labels import citation, label_text
 from ingest.passage import Document, Passage
 
 SNIPPET_CHARS = 70  # how much of a linked passage the panel shows beside its chip
 NO_SECTION = "（未分節）"
-
-
-def form(lang: str) -> str:
-    """The citation form for an answer language: "en" for English, "zh" for every Chinese."""
-    return "en" if lang == "en" else "zh"
 
 
 def _text(text: str) -> str:

@@ -16,14 +16,13 @@ import functools
 import re
 from pathlib import Path
 
+from ingest.charsets import CJK_CHAR, CJK_RUN, SUPERSCRIPTS  # noqa: F401  (CJK_RUN: re-exported)
 from ingest.numerals import DIGITS, LARGE_UNITS, NUMERAL_CHARS, SMALL_UNITS, chinese_number
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 VARIANTS_TSV = DATA / "mainland_hk.tsv"
 CANTONESE_TSV = DATA / "cantonese.tsv"
 
-_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK_RUN = re.compile(f"[{_CJK}]+")
 
 
 # ---------------------------------------------------------------- OpenCC
@@ -91,6 +90,12 @@ def _cantonese() -> _Replacer:
     return _Replacer(read_pairs(CANTONESE_TSV))
 
 
+def reread_phrase_tables() -> None:
+    """Forget the phrase tables read so far: the next fold() or cantonese_to_written() reads the files again."""
+    _variants.cache_clear()
+    _cantonese.cache_clear()
+
+
 def cantonese_to_written(text: str) -> str:
     """Colloquial Cantonese → written Chinese via data/cantonese.tsv: "智方便係咩" → "智方便是甚麼"."""
     return _cantonese()(text)
@@ -103,7 +108,7 @@ def cantonese_to_written(text: str) -> str:
 _KEEP_FULL = set("，！？：；")
 _WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP_FULL}
 _WIDTH[0x3000] = " "  # ideographic space
-_SUPERSCRIPTS = {ord(c): None for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"}  # footnote markers
+_SUPERSCRIPTS = dict.fromkeys(map(ord, SUPERSCRIPTS))  # footnote markers are dropped
 _DIGIT_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f](?=\d{3}(?!\d))")
 
 
@@ -131,7 +136,7 @@ _ORDINAL = re.compile(rf"第(\d+|{_RUN})((?:\({_RUN}\))*)(?={_ORDINAL_UNITS})")
 _PAREN_RUN = re.compile(rf"\(({_RUN})\)")
 _YEAR = re.compile(rf"(?<![{_NUM}])([〇零一二三四五六七八九]{{4}})(?=年)")
 _ANY_RUN = re.compile(rf"(?<![{_NUM}]){_RUN}")
-_IS_CJK = re.compile(f"[{_CJK}]")
+_IS_CJK = CJK_CHAR
 
 
 def _number_text(run: str) -> str | None:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.charsets import SUPERSCRIPTS
 from ingest.labels import labels_of, mentions
-
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
 _MARKER = re.compile(f"[ \\t]*([{SUPERSCRIPTS}]{{1,4}})[ \\t]*")  # bounded: int() refuses 4300+ digits
 # "m²", "km²", "ft³" are units, not footnotes.
