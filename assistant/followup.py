@@ -218,7 +218,8 @@ def _has_no_subject(written: str) -> bool:
 
 def subject(text: str, keep_names: bool = True) -> list[str]:
     """What an (earlier) question is about: the names it uses (glossary names, quoted titles) and its
-    content words, without the words that only say how it asks.
+    content words, without the words that only say how it asks. Without `keep_names` the first name,
+    the one the question is about, is left out (a follow-up puts another in its place).
 
     >>> subject("How much computing power will Hong Kong need by 2030?")
     ['computing', 'power', 'need', '2030']
@@ -226,8 +227,7 @@ def subject(text: str, keep_names: bool = True) -> list[str]:
     written = _written(text)
     names = _names(written)
     out: dict[str, None] = {}
-    if keep_names:
-        out.update((written[a:b].strip("“”《》「」\""), None) for a, b in names)
+    out.update((written[a:b].strip("“”《》「」\""), None) for a, b in (names if keep_names else names[1:]))
     rest = written
     for a, b in reversed(names):
         rest = rest[:a] + " " + rest[b:]
@@ -286,12 +286,13 @@ def _join(question: str, carried: list[str]) -> str:
 
 def neighbours(passages: tuple[Passage, ...] | list[Passage], p: Passage) -> list[Passage]:
     """The passages of `p`'s subsection other than `p`, nearest in reading order first; when the
-    subsection holds only `p`, the nearest passage before and after it in the enclosing section."""
+    subsection holds only `p`, the nearest passage before and after it in the enclosing section
+    (at the top level, the report)."""
     same_doc = [q for q in passages if q.doc == p.doc]
     at = next((i for i, q in enumerate(same_doc) if q.label == p.label), None)
     if at is None:
         return []
-    for depth in range(len(p.section), 0, -1):
+    for depth in range(len(p.section), -1, -1):
         within = [i for i, q in enumerate(same_doc) if q.section[:depth] == p.section[:depth] and i != at]
         if within:
             if depth < len(p.section):  # widened: only the passage on either side
