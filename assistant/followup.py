@@ -12,7 +12,8 @@ one of three ways, from its wording alone:
 - more: "tell me more" ("講多啲", "請再詳細說明。", "還有呢？"): the passages next to (same
   subsection, reading order) and linked from the earlier answer's top passage, which is left out.
 
-`resolve()` is pure; `search_with_history()` is the one entry point that searches.
+`resolve()` is pure; `search_with_history()` is the one entry point that searches. A history is
+only ever searched, never rendered here: whatever shows it must escape it like any question.
 """
 from __future__ import annotations
 
