@@ -71,12 +71,14 @@ def cmd_build(args) -> None:
 
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
+    from assistant.followup import WithHistory, check_history
     from assistant.retrieve import check_question
 
     question = check_question(args.question)  # refuse before loading anything
+    history = check_history(args.history)
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    retriever = open_retriever(args.index, args.model)
+    retriever = WithHistory(open_retriever(args.index, args.model), history)
     if args.json:
         print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
         return
@@ -131,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=None, help=f"index folder (default: {default_index_dir()})")
     p.add_argument("--model", default=None, help="must match the model the index was built with")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
+                   help="an earlier question of the conversation, repeated oldest first "
+                        "(e.g. ask \"那費用呢？\" --history \"香港2030年需要多少算力？\")")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.followup import search_with_history
 from eval.metrics import evaluate
 from ingest.passage import InputError
 
@@ -40,7 +41,7 @@ def run(retriever, questions: list[dict], k: int = 10) -> list[dict]:
     results = []
     for q in questions:
         start = time.perf_counter()
-        result = retriever.search(q["question"], k=k)
+        result = search_with_history(retriever, q["question"], q.get("history"), k=k)
         latency = (time.perf_counter() - start) * 1000
         results.append({
             "id": q["id"],
