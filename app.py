@@ -8,6 +8,7 @@ wires them to Gradio and turns a user's mistake (an InputError) into a message i
 """
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
@@ -530,6 +531,10 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
 
+    # Gradio reads the signature as written; with postponed annotations that is the string "AskResult",
+    # which view_api() would show as "Any". The resolved signature describes /ask's JSON.
+    ask.__signature__ = inspect.signature(ask, eval_str=True)
+
     with gr.Blocks(title="立法會報告引文搜尋 · LegCo Report Search") as demo:
         turns = gr.BrowserState([], storage_key=HISTORY_KEY, secret=HISTORY_SECRET)
         gr.HTML(render.header_html(documents, len(passages)), js_on_load=None)
@@ -576,7 +581,7 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                         eval_table = gr.Dataframe(label="各語言及類別 · By language and kind", interactive=False,
                                                   elem_id="eval-table")
                         eval_chart = gr.BarPlot(x="group", y="value", label="圖表 · Chart", elem_id="eval-chart",
-                                                sort=None, y_lim=[0, 1])
+                                                sort=None, y_lim=[0, 1], x_label_angle=-35)
                         eval_missed = gr.Dataframe(label="答錯的問題（點擊查看）· Missed questions (click one)",
                                                    interactive=False, elem_id="eval-missed", wrap=True)
                         eval_case = gr.HTML("", elem_id="eval-case", js_on_load=None)

@@ -38,7 +38,7 @@ def ask(page, question: str):
 
 
 def chips(answer) -> list[str]:
-    return [t.strip() for t in answer.locator(".chips .cite-chip").all_inner_texts()]
+    return [t.strip() for t in answer.locator(".cite-chip.cite-cited").all_inner_texts()]
 
 
 def settle(page) -> None:
@@ -65,7 +65,7 @@ def test_chinese_question_cites_paragraph_15_and_opens_it(page):
     page.locator("#cite-panel .fn-list .cite-chip", has_text="註6").click()
     panel_shows(page, "註6", "PFLOPS")
     # …and the chip in the answer brings paragraph 15 back, the quoted sentence marked.
-    answer.locator(".chips .cite-chip", has_text="第15段").click()
+    answer.locator(".cite-chip.cite-cited", has_text="第15段").click()
     panel_shows(page, "第15段", "15 000 PFLOPS")
     assert "2030年將需要約15 000 PFLOPS" in page.locator("#cite-panel mark").first.inner_text()
     assert "人工智能超算中心" in page.locator("#cite-panel .panel-path").inner_text()
@@ -86,7 +86,7 @@ def test_english_question_cites_para_48_and_opens_it(page):
     page.locator("#cite-panel .cite-nav").last.click()
     page.wait_for_function("!document.querySelector('#cite-panel .panel-label')"
                            ".textContent.startsWith('第48段')", timeout=15_000)
-    answer.locator(".chips .cite-chip", has_text="para. 48").click()
+    answer.locator(".cite-chip.cite-cited", has_text="para. 48").click()
     panel_shows(page, "第48段", "340萬登記用戶")
     assert "para. 48" in page.locator("#cite-panel .panel-label").inner_text()
 

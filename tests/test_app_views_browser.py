@@ -187,7 +187,7 @@ def test_the_evaluation_tab_runs_the_test_split_and_shows_the_table_chart_and_mi
     page = open_page(browser, app_url)
     try:
         page.get_by_role("tab", name="評估 · Evaluation").click()
-        page.locator("#eval-split").get_by_text("test", exact=True).click()
+        assert page.locator("#eval-split input[value=test]").is_checked()
         page.click("#eval-run")
         page.wait_for_function("document.querySelector('#eval-summary').innerText.includes('split test')",
                                timeout=EVAL_TIMEOUT)
@@ -197,11 +197,15 @@ def test_the_evaluation_tab_runs_the_test_split_and_shows_the_table_chart_and_mi
         for group in ("overall", "lang=en", "lang=yue"):
             assert group in table
         page.locator("#eval-chart canvas, #eval-chart svg").first.wait_for(timeout=30_000)
-        rows = page.locator("#eval-missed tbody tr")
-        if rows.count():
-            rows.first.locator("td").nth(4).click()
-            page.locator("#eval-case .eval-ranked .cite-chip").first.wait_for(timeout=15_000)
+        cells = page.locator("#eval-missed .virtual-row").first.locator("[role=gridcell]")
+        if "0 題答錯" not in page.locator("#eval-summary").inner_text():  # a missed question opens on a click
+            missed_id = cells.first.inner_text().strip()
+            cells.nth(3).click()
+            page.wait_for_function("id => (document.querySelector('#eval-case .eval-why') || {}).textContent"
+                                   "?.startsWith(id)", arg=missed_id, timeout=15_000)
+            assert page.locator("#eval-case .eval-ranked .cite-chip").count() >= 1
         settle(page)
-        page.screenshot(path=str(SHOTS / "app-evaluation.png"), full_page=True)
+        page.locator("#eval-chart").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "app-evaluation.png"))
     finally:
         page.context.close()
