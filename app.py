@@ -117,13 +117,16 @@ if (!window.__legcoBound) {
     counter.textContent = n >= max * 0.8 ? `${n} / ${max} 字 · characters` : '';
     counter.classList.toggle('over', n > max);
   });
-  // The report view scrolls to the passage a chip opened.
+  // The report view scrolls to the passage a chip opened: when it changes, and when its tab is shown.
   const scrollCurrent = () => {
     const current = document.querySelector('#report .rp.current');
     if (current && current.offsetParent) current.scrollIntoView({block: 'center'});
   };
-  new MutationObserver(() => setTimeout(scrollCurrent, 50)).observe(document.body, {childList: true, subtree: true,
-    attributeFilter: ['class']});
+  const report = document.querySelector('#report');
+  if (report) new MutationObserver(() => setTimeout(scrollCurrent, 50)).observe(report, {childList: true, subtree: true});
+  document.addEventListener('click', (event) => {
+    if (event.target.closest && event.target.closest('[role=tab]')) setTimeout(scrollCurrent, 150);
+  });
   // Focus the question box on wide screens only: on a phone it would scroll the title away.
   setTimeout(() => {
     const box = document.querySelector('#question textarea');
@@ -237,7 +240,7 @@ CSS = """
 .eval-q { font-weight: 700; color: var(--lr-title); }
 .eval-why { color: var(--lr-muted); font-size: .85rem; }
 .eval-ranked { list-style: decimal; padding-left: 1.5rem; }
-#chat { height: min(520px, calc(100vh - 360px)) !important; min-height: 300px; }
+#chat { height: min(520px, calc(100vh - 400px)) !important; min-height: 300px; }
 @media (max-width: 820px) {
   #chat { height: calc(100dvh - 260px) !important; min-height: 280px; }
   #panel-col { position: static; max-height: none; overflow: visible; }
