@@ -489,10 +489,11 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         return render.report_html(passages, documents, None if whole else parts[int(choice)])
 
     def chart_of(table, metric: str):
-        """One metric per group, for the bar chart."""
+        """One metric per group, for the bar chart, the groups in the table's order."""
         if table is None or len(table) == 0 or metric not in table:
             return None
-        return table[["group", metric]].rename(columns={metric: "value"}).dropna()
+        figures = table[["group", metric]].rename(columns={metric: "value"}).dropna()
+        return gr.BarPlot(figures, sort=list(figures["group"]), y_title=metric)
 
     def run_evaluation(file: str, split: str, metric: str, progress=gr.Progress()):
         """Run a question set through the retrieval, with progress; figures as a table and a chart."""

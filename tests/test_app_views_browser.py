@@ -116,6 +116,8 @@ def test_text_contrast_is_at_least_4_5_to_1(view):
     ratios = {name: view.locator(css).first.evaluate(CONTRAST_JS) for name, css in NAMED.items()}
     assert {name: r for name, r in ratios.items() if r < 4.5} == {}, ratios
     if view.view == ("desktop", "dark"):
+        view.evaluate("scrollTo(0, 0)")
+        view.wait_for_timeout(300)
         view.screenshot(path=str(SHOTS / "app-dark.png"))
 
 
@@ -205,7 +207,7 @@ def test_the_evaluation_tab_runs_the_test_split_and_shows_the_table_chart_and_mi
                                    "?.startsWith(id)", arg=missed_id, timeout=15_000)
             assert page.locator("#eval-case .eval-ranked .cite-chip").count() >= 1
         settle(page)
-        page.locator("#eval-chart").scroll_into_view_if_needed()
+        page.locator("#eval-summary").evaluate("e => e.scrollIntoView({block: 'start'})")
         page.screenshot(path=str(SHOTS / "app-evaluation.png"))
     finally:
         page.context.close()
