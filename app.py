@@ -599,6 +599,7 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         export_md = gr.Textbox(elem_id="export-md", show_label=False, container=False)
 
         private = {"api_visibility": "private"}
+        cheap = {"concurrency_id": "panel", "concurrency_limit": PANEL_CONCURRENCY, **private}  # string work only
         turn_outputs = [chat, turns, question, panel, section, report, link]
         for event in (question.submit, send.click):
             event(respond, [question, k, chat, turns], turn_outputs, concurrency_id="model",
@@ -609,14 +610,14 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                       concurrency_limit=PANEL_CONCURRENCY, **private)
         link.change(None, [link], None, js=PERMALINK_JS, **private)
         for event in (clear_btn.click, chat.clear):  # the chat's own bin too: history and panel go with it
-            event(clear, None, [chat, turns, panel, section, report, link], **private)
-        export_btn.click(export, [turns], [export_md], **private).then(None, [export_md], None, js=DOWNLOAD_JS,
+            event(clear, None, [chat, turns, panel, section, report, link], **cheap)
+        export_btn.click(export, [turns], [export_md], **cheap).then(None, [export_md], None, js=DOWNLOAD_JS,
                                                                        **private)
         eval_run.click(run_evaluation, [eval_file, eval_split, eval_metric],
                        [eval_summary, eval_table, eval_chart, eval_missed, wrong, eval_case],
                        concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY, **private)
-        eval_metric.input(chart_of, [eval_table, eval_metric], [eval_chart], **private)
-        eval_missed.select(show_missed, [wrong], [eval_case], **private)
+        eval_metric.input(chart_of, [eval_table, eval_metric], [eval_chart], **cheap)
+        eval_missed.select(show_missed, [wrong], [eval_case], **cheap)
         demo.load(on_load, [turns], [chat, turns, panel, section, report, link], concurrency_id="model",
                   concurrency_limit=MODEL_CONCURRENCY, **private)
         gr.api(ask, api_name="ask", concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)
