@@ -159,6 +159,13 @@ def _one_line_warnings(show):
     return showwarning
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of a closed pipe says nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     from ingest.read import ReportWarning
 
@@ -171,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"legco-rag: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `legco-rag passages | head`: the reader has gone; end quietly, as cat does
+        _quiet_stdout()
+        return 0
     except OSError as e:  # a path the user gave cannot be read or written: permissions, a full disk
         where = f": '{e.filename}'" if e.filename else ""
         print(f"legco-rag: error: {e.strerror or e}{where}", file=sys.stderr)
