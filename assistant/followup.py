@@ -223,7 +223,7 @@ def subject(text: str, keep_names: bool = True) -> list[str]:
     the one the question is about, is left out (a follow-up puts another in its place).
 
     >>> subject("How much computing power will Hong Kong need by 2030?")
-    ['computing', 'power', 'need', '2030']
+    ['computing power', 'hong kong', 'need', '2030']
     """
     written = _written(text)
     names = _names(written)
