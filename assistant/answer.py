@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.cite import citation
+from index.glossary import expand
 from index.normalise import detect_lang, fold
 from assistant.retrieve import Hit, SearchResult
 from ingest.chunk import sentences
@@ -111,6 +112,11 @@ def question_lang(question: str) -> str:
     return check_lang(detect_lang(question))
 
 
+def result_lang(result: SearchResult) -> str:
+    """The language to answer a search result in: its Query's (detected only for a result built by hand)."""
+    return check_lang(result.query.lang) if result.query else question_lang(result.question)
+
+
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -175,10 +181,8 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     """
     if max_quotes < 1:
         raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
-    from index.glossary import expand
-
     # Official English names are matched to the report's Chinese words, as in retrieval.
-    q = bigrams(expand(result.question))
+    q = bigrams(result.query.expanded if result.query else expand(result.question))
     pool = [c for rank, hit in enumerate(result.hits[:max_quotes]) for c in _candidates(q, rank, hit)]
     if not pool:
         return ()
@@ -244,7 +248,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
 
     lang: "zh-Hant", "zh-Hans", "yue" or "en"; detected from the question when None.
     """
-    lang = check_lang(lang) if lang else question_lang(result.question)
+    lang = check_lang(lang) if lang else result_lang(result)
     if not result.answerable or not result.hits:
         return Answer(result.question, lang, abstention(result, lang, max(max_quotes, 1)),
                       False, (), result.hits)
@@ -262,7 +266,7 @@ def answer_question(retriever, question: str, k: int = 5, llm: "LLMSettings | No
     extractive answer is returned with a flag saying so.
     """
     result = retriever.search(question, k=k)
-    lang = check_lang(lang) if lang else question_lang(result.question)
+    lang = check_lang(lang) if lang else result_lang(result)
     extractive = compose(result, lang)
     if llm is None or not extractive.answerable:
         return extractive
