@@ -120,7 +120,7 @@ def mini(tmp_path_factory):
     return load_index(folder)
 
 
-def test_dense_search_over_the_fixture_report_matches_exact_cosine(mini):
+def test_dense_search_over_a_small_report_ranks_every_passage_best_first(mini):
     links = Links(mini.passages)
     hits = DenseSearch(HashEmbedder(), mini.vectors, [(c.doc, c.label) for c in mini.chunks], links.by_label) \
         .search(Query.parse("單車徑的連貫性"), 50)
