@@ -19,12 +19,22 @@ def test_passages_json_prints_one_object_per_passage_with_the_agreed_fields(caps
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert len(rows) == 112
-    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs", "lang"} for r in rows)
+    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs", "lang", "speakers"} for r in rows)
     assert {r["lang"] for r in rows} == {"zh-Hant"}  # the document's language
     by_label = {r["label"]: r for r in rows}
     assert by_label["15"]["doc"] == "CB(2)1292/2025"
     assert by_label["15"]["footnotes"] == ["fn6"]
     assert by_label["67(20)"]["refs"] == ["47", "49"]
+
+
+def test_passages_json_names_the_speakers_in_order_of_appearance(capsys):
+    _, out, _ = run_cli(capsys, "passages", "--json")
+    speakers = {r["label"]: r["speakers"] for r in map(json.loads, out.splitlines())}
+    assert speakers["15"] == ["administration"]
+    assert speakers["34"] == ["members"]
+    assert speakers["28"] == ["members", "administration"]
+    # a sub-item speaks with the sentence that introduces it: 小組委員會建議政府當局：
+    assert speakers["67(10)"] == ["subcommittee"]
 
 
 def test_passages_of_a_second_report_file(capsys):
