@@ -324,6 +324,12 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
                   verdict="not_answered")
 
 
+def ask_json(result: SearchResult, answer: Answer) -> dict:
+    """The `legco-rag ask --json` and /ask shape: the search result's fields as before, plus the verdict
+    and the answer (its text, language and quotes, each with its speaker)."""
+    return {**result.to_json(), "verdict": answer.verdict or verdict_of(result), "answer": answer.answer_json()}
+
+
 def answer_question(retriever, question: str, k: int = 5, llm: LLMSettings | None = None,
                     lang: str | None = None) -> Answer:
     """Search, then answer: extractively, or with the LLM in `llm` when given (checked, with fallback).
