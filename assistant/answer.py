@@ -14,7 +14,7 @@ from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, 
 from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
-from assistant.speaking import Said, said_in, wanted_speaker
+from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference
 from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
@@ -27,7 +27,6 @@ RANK_WEIGHT = 1.0  # a sentence of hit r gains RANK_WEIGHT / (1 + r): the first 
 LOOKUP_BONUS = 2.0  # a passage the question named outranks anything found by similarity
 MIN_COVERAGE = 0.2  # a further quote must share this share of the question's bigrams
 SHORT_OPENING = 20  # an opening sentence shorter than this ("67. 小組委員會建議政府當局：") takes the next one along
-SPEAKER_BONUS = 0.5  # a sentence by the side the question asks about ("what will the government do") gains this
 
 
 # What the extractive answer says around the quotes, per question language (more in assistant.frames).
@@ -98,16 +97,17 @@ class _Candidate:
     rank: int
     start: int
     end: int
-    score: float  # coverage + RANK_WEIGHT / (1 + rank) (+ LOOKUP_BONUS for a named passage, + SPEAKER_BONUS)
+    score: float  # coverage + RANK_WEIGHT / (1 + rank) (+ LOOKUP_BONUS for a named passage, + a speaker bonus)
     coverage: float
     hit: Hit
     said: Said  # who says the sentence and whether it asks, urges or states
 
 
-def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_asks: bool = False) -> list[_Candidate]:
+def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_asks: bool = False,
+                bonus: float = 0.0) -> list[_Candidate]:
     """The sentences of one hit worth quoting, best first: its opening for a lookup, else by score.
 
-    prefer: the speaker the question asks about, whose sentences gain SPEAKER_BONUS;
+    prefer: the speaker the question asks about, whose sentences gain `bonus` (speaking.speaker_preference);
     skip_asks: leave out questions and concerns (the reply is among the hits).
     """
     text = hit.passage.text
@@ -124,7 +124,7 @@ def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_a
         if skip_asks and s.act == "asks":
             continue
         c = coverage(q, bigrams(text[s.start:s.end]))
-        score = c + weight + (SPEAKER_BONUS if prefer and s.speaker == prefer else 0.0)
+        score = c + weight + (bonus if prefer and s.speaker == prefer else 0.0)
         scored.append((-score, position, _Candidate(rank, s.start, s.end, score, c, hit, s)))
     scored.sort(key=lambda t: t[:2])  # ties go to the earlier sentence, usually the topic sentence
     per_passage = 2 if rank == 0 else 1
@@ -142,7 +142,7 @@ def _has_reply(hits, prefer: str) -> bool:
 def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     """The best 1..max_quotes sentences of the top hits, in rank order then text order.
 
-    Each sentence scores coverage(question, sentence) + RANK_WEIGHT / (1 + rank), plus SPEAKER_BONUS
+    Each sentence scores coverage(question, sentence) + RANK_WEIGHT / (1 + rank), plus a bonus
     when the side the question asks about says it; a hit the question named (via == "lookup") gives
     its opening sentence(s) instead, and when the first hit was named only named hits are quoted (the
     passages around it are links, not answers). A question or concern (委員詢問…) is not quoted when a
@@ -157,9 +157,9 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     hits = result.hits[:max_quotes]
     if hits and hits[0].via == "lookup":
         hits = tuple(h for h in hits if h.via == "lookup")
-    prefer = wanted_speaker(result.question)
+    prefer, bonus = speaker_preference(result.question)
     skip_asks = _has_reply(hits, prefer)
-    pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks)]
+    pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks, bonus)]
     if not pool:
         return ()
     pool.sort(key=lambda c: (-c.score, c.rank, c.start))
@@ -170,6 +170,9 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
             break
         if c.hit.via == "lookup" or not any_overlap or c.coverage >= MIN_COVERAGE:
             chosen.append(c)
+    if bonus >= NAMED_BONUS and any(c.said.speaker == prefer for c in chosen):
+        # The question names whose words it wants ("what does the subcommittee recommend"): only theirs.
+        chosen = [c for c in chosen if c.said.speaker == prefer]
     chosen.sort(key=lambda c: (c.rank, c.start))
     return tuple(Quote(c.hit.passage.text[c.start:c.end], c.hit.passage.label, c.hit.passage.doc,
                        c.said.speaker, c.said.act) for c in chosen)

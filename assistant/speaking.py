@@ -38,6 +38,20 @@ _ADMINISTRATION = re.compile(r"政府|當局|局方|(?<![a-z])(?:government|admi
 _WHEN_HOW_MANY = re.compile(r"幾時|何時|甚麼時候|什麼時候|多少|幾多|幾耐|會否|會不會|(?<![a-z])(?:when|how many|how much|how long|will)(?![a-z])")
 
 
+NAMED_BONUS, INFERRED_BONUS = 1.0, 0.5  # the question names the side / its kind (when, how many) suggests it
+
+
+def speaker_preference(question: str) -> tuple[str, float]:
+    """(the side whose sentences to prefer, by how much): a side the question names outweighs the rank of
+    a passage (a full RANK_WEIGHT); one inferred from "when / how many" only half of it."""
+    side = wanted_speaker(question)
+    if not side:
+        return "", 0.0
+    q = fold(question)
+    named = {SUBCOMMITTEE: _SUBCOMMITTEE, MEMBERS: _MEMBERS, ADMINISTRATION: _ADMINISTRATION}[side].search(q)
+    return side, NAMED_BONUS if named else INFERRED_BONUS
+
+
 def wanted_speaker(question: str) -> str:
     """The side whose words answer `question`: "subcommittee" for what the subcommittee recommends,
     "members" for what members asked or urged, "administration" for what the government will do,
