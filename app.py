@@ -21,6 +21,7 @@ import index.offline  # noqa: E402,F401
 import gradio as gr  # noqa: E402
 
 from assistant import render  # noqa: E402
+from assistant.followup import MAX_HISTORY_TURNS  # noqa: E402
 from assistant.retrieve import MAX_QUESTION_CHARS  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
@@ -193,6 +194,7 @@ CSS = """
 .cite-demo { cursor: default; }
 .note, .flag { border-radius: 8px; padding: 8px 12px; background: var(--lr-note-bg);
                border: 1px solid var(--lr-note-border); color: var(--lr-note-fg); }
+.speaker { display: block; font-size: .8rem; color: var(--lr-muted); }
 .source { margin-top: 8px; font-size: .8rem; color: var(--lr-muted); }
 .tools { margin-top: 8px; display: flex; justify-content: flex-end; }
 .copy-btn { font-size: .8rem; color: var(--lr-soft-fg); background: var(--lr-soft-bg); border: 1px solid var(--lr-soft-border);
@@ -271,7 +273,8 @@ def stored_turn(answer) -> dict:
     """An answer as the browser keeps it: the text, the quotes and which passages were found."""
     return {"question": answer.question, "lang": answer.lang, "text": answer.text,
             "answerable": bool(answer.answerable), "source": answer.source, "flagged": list(answer.flagged),
-            "quotes": [[q.text, q.doc, q.label] for q in answer.quotes],
+            "verdict": answer.verdict,
+            "quotes": [[q.text, q.doc, q.label, q.speaker or "", q.act] for q in answer.quotes],
             "hits": [[h.passage.doc, h.passage.label, round(float(h.score), 4), h.via] for h in answer.hits]}
 
 
@@ -286,11 +289,14 @@ def restored_answer(turn: object, by_label: dict):
 
     try:
         lang = turn["lang"] if turn["lang"] in LANGS else "zh-Hant"
-        quotes = tuple(Quote(text=str(t), label=str(l), doc=str(d)) for t, d, l in turn["quotes"])
+        quotes = tuple(Quote(text=str(t), label=str(l), doc=str(d), speaker=str(rest[0]) if rest and rest[0] else None,
+                             act=str(rest[1]) if len(rest) > 1 else "")
+                       for t, d, l, *rest in turn["quotes"])
         hits = tuple(Hit(by_label[(str(d), str(l))], float(score), str(via))
                      for d, l, score, via in turn["hits"] if (str(d), str(l)) in by_label)
         return Answer(str(turn["question"]), lang, str(turn["text"]), bool(turn["answerable"]), quotes, hits,
-                      tuple(str(f) for f in turn.get("flagged", ())), str(turn.get("source", "extractive")))
+                      tuple(str(f) for f in turn.get("flagged", ())), str(turn.get("source", "extractive")),
+                      str(turn.get("verdict", "")) if turn.get("verdict") in ("answered", "uncertain", "not_answered") else "")
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -300,7 +306,7 @@ def highlights(turns: list, turn: int | None, doc: str, label: str) -> tuple[str
     if turn is None or not 0 <= turn < len(turns):
         return ()
     try:
-        return tuple(str(t) for t, d, l in turns[turn]["quotes"] if (d, l) == (doc, label))
+        return tuple(str(t) for t, d, l, *_ in turns[turn]["quotes"] if (d, l) == (doc, label))
     except (KeyError, TypeError, ValueError):
         return ()
 
@@ -352,12 +358,28 @@ class AskCitation(TypedDict):
     text: str
 
 
+class AskQuote(TypedDict):
+    doc: str
+    label: str
+    sentence: str
+    speaker: str | None
+
+
+class AskAnswer(TypedDict):
+    text: str
+    lang: str
+    quotes: list[AskQuote]
+
+
 class AskResult(TypedDict):
-    """`legco-rag ask --json`: the question, whether the report answers it, the passages best first."""
+    """`legco-rag ask --json`: the question, whether the report answers it, the passages best first,
+    the verdict ("answered", "uncertain", "not_answered") and the answer with its quotes."""
 
     question: str
     answerable: bool
     citations: list[AskCitation]
+    verdict: str
+    answer: AskAnswer
 
 
 # ---- the evaluation tab --------------------------------------------------------------------------
@@ -386,7 +408,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
     """
     import pandas as pd
 
-    from assistant.answer import answer_question
+    from assistant.answer import answer_question, ask_json, compose
+    from assistant.followup import WithHistory, check_history
     from eval.run import describe, evaluate_retriever, load_questions, missed
 
     passages = retriever.index.passages
@@ -431,8 +454,9 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                 "e.g. How many registered users does iAM Smart have?", "info")})
             return history, turns, question, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.question_html(question)})
+        earlier = [str(t.get("question", "")) for t in turns if isinstance(t, dict)][-MAX_HISTORY_TURNS:]
         try:
-            answer = answer_question(retriever, question, k=int(k), llm=llm)
+            answer = answer_question(WithHistory(retriever, check_history(earlier)), question, k=int(k), llm=llm)
         except InputError as e:
             history.append({"role": "assistant", "content": render.message_html(
                 f"無法搜尋這個問題 · Cannot search this question:\n{reason_zh(e)}\n{e}")})
@@ -523,12 +547,14 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         doc = next(iter(documents)) if documents else ""
         return render.eval_case_html(wrong[row], by_label, doc)
 
-    def ask(question: str, k: int = DEFAULT_K) -> AskResult:
-        """Search the report: the passages that answer `question`, as `legco-rag ask --json` prints them."""
+    def ask(question: str, k: int = DEFAULT_K, history: list[str] | None = None) -> AskResult:
+        """Search the report: the passages that answer `question`, as `legco-rag ask --json` prints them.
+        history: the earlier questions of the conversation, oldest first (optional)."""
         try:
             if not 1 <= int(k) <= MAX_API_K:
                 raise InputError(f"k = {k} is out of range: give a number from 1 to {MAX_API_K}")
-            return retriever.search(question, k=int(k)).to_json()
+            result = WithHistory(retriever, check_history(history)).search(question, k=int(k))
+            return ask_json(result, compose(result))
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
 

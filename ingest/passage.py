@@ -35,6 +35,8 @@ class Passage:
     footnotes: labels of footnotes marked in the text ("fn6").
     refs: labels of paragraphs the text cross-references ("11" for 參閱上文第11段).
     chunk: position of this chunk within its passage (0 for unsplit passages).
+    speakers: who speaks in it, distinct and in order ("members", "subcommittee", "administration" or a
+        named body such as "醫院管理局"), from ingest.speakers; not part of `id`, which the text decides.
     """
 
     doc: str
@@ -44,6 +46,7 @@ class Passage:
     footnotes: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     chunk: int = 0
+    speakers: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -60,6 +63,7 @@ class Passage:
             "footnotes": list(self.footnotes),
             "refs": list(self.refs),
             "chunk": self.chunk,
+            "speakers": list(self.speakers),
         }
 
     @classmethod
@@ -72,6 +76,7 @@ class Passage:
             footnotes=tuple(obj.get("footnotes", ())),
             refs=tuple(obj.get("refs", ())),
             chunk=int(obj.get("chunk", 0)),
+            speakers=tuple(obj.get("speakers", ())),  # an index written before speakers were read
         )
 
 
