@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from fakes import free_port
+from index.offline import child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 240  # seconds: loading the model on a busy 2-core machine can take a while
@@ -26,8 +27,7 @@ _cache: dict = {}
 
 
 def _env() -> dict:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
-               PYTHONUNBUFFERED="1")
+    env = child_environment({**os.environ, "PYTHONUNBUFFERED": "1"})
     env.pop("GRADIO_SERVER_PORT", None)
     return env
 
