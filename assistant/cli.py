@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
 
 import index.offline  # noqa: F401  first: nothing may reach the network
-from assistant.open_index import open_retriever  # noqa: F401  (also imported from here by eval)
+from assistant.open_index import open_retriever
 from index.defaults import BUNDLED_REPORT, default_index_dir
 from ingest.charsets import form
 from ingest.passage import InputError
@@ -83,8 +84,8 @@ def cmd_ask(args) -> None:
         print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
         return
     from assistant.answer import answer_question
-    from assistant.cite import citation
     from assistant.llm import LLMSettings
+    from ingest.labels import citation
 
     answer = answer_question(retriever, question, k=args.k, llm=LLMSettings.from_env())
     lang = form(answer.lang)

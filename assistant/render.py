@@ -375,8 +375,8 @@ def quote_with_citation(text: str, doc: str, label: str, lang: str = "zh") -> st
     """A quote as plain text with its full citation, for pasting elsewhere:
     「…」(CB(2)1292/2025，第15段) in Chinese, "…" (LC Paper CB(2)1292/2025, para. 15) in English."""
     if form(lang) == "en":
-        return f'"{text}" (LC Paper {doc}, {citation_text(label, "en")})'
-    return f"「{text}」({doc}，{citation_text(label, 'zh')})"
+        return f'"{text}" (LC Paper {doc}, {label_text(label, "en")})'
+    return f"「{text}」({doc}，{label_text(label, 'zh')})"
 
 
 def answer_copy_text(answer) -> str:
