@@ -22,7 +22,7 @@ from typing import Mapping
 from assistant.quotes import Answer, Quote, check_lang
 from assistant.retrieve import Hit, SearchResult
 from ingest import charsets
-from ingest.labels import citation, label_text, parse_label
+from ingest.labels import citation, label_text, parse_labels
 from ingest.passage import InputError, Passage
 
 
@@ -161,7 +161,6 @@ def chat(settings: LLMSettings, messages: list[dict]) -> str:
 
 _BRACKET = re.compile(r"[ \t]?(?:\[([^\[\]\n]{1,40})\]|［([^［］\n]{1,40})］|〔([^〔〕\n]{1,40})〕|【([^【】\n]{1,40})】)")
 _QUOTE = re.compile(r"「([^「」]+)」|“([^“”]+)”")
-_SEPARATOR = re.compile(r"\s*(?:,|，|、|;|；|及|和|與|与|\band\b|&)\s*")
 
 
 def _comparable(text: str) -> tuple[str, list[int]]:
@@ -175,7 +174,7 @@ def _comparable(text: str) -> tuple[str, list[int]]:
             i += 2
             continue
         ch = text[i]
-        if not ch.isspace() and ch not in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        if not ch.isspace() and ch not in charsets.SUPERSCRIPTS:
             kept.append(ch)
             index.append(i)
         i += 1
@@ -218,13 +217,12 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     out, cited_at, last = [], [], 0
     for m in _BRACKET.finditer(text):
         inner = next(g for g in m.groups() if g is not None)
-        parts = [x for x in _SEPARATOR.split(inner) if x]
-        labels = [parse_label(x, by_label.keys()) for x in parts]
-        if not parts or any(label is None for label in labels):
+        labels = parse_labels(inner, by_label.keys())
+        if labels is None:
             continue  # not a citation ([sic], [a link]): leave it as written
         out.append(text[last:m.start()])
         valid = []
-        for label in dict.fromkeys(labels):
+        for label in labels:
             if label in by_label:
                 valid.append(label)
             else:
