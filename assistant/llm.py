@@ -210,11 +210,16 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     for p in passages:
         by_label.setdefault(p.label, []).append(p)
     form = charsets.form(lang)
-    flagged: list[str] = []
+    clean, cited_at, wrong_citations = _check_citations(text, by_label, form)
+    clean, quotes, wrong_quotes = _check_quotes(clean, cited_at, by_label, passages, form)
+    return clean.strip(), quotes, wrong_citations + wrong_quotes
 
-    # 1. Citations: keep and rewrite the valid ones, drop the rest. `cited` records, per position
-    # in the new text, which labels a bracket cited, so quotes can be checked against them.
-    out, cited_at, last = [], [], 0
+
+def _check_citations(text: str, by_label: dict[str, list[Passage]], form: str):
+    """(text with valid citations in the report's form and the rest dropped, where each bracket now
+    stands with the labels it cited, what was flagged). The positions let quotes be checked against
+    the citation that follows them."""
+    out, cited_at, flagged, last = [], [], [], 0
     for m in _BRACKET.finditer(text):
         inner = next(g for g in m.groups() if g is not None)
         labels = parse_labels(inner, by_label.keys())
@@ -235,10 +240,14 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
             cited_at.append((start, tuple(valid)))
         last = m.end()
     out.append(text[last:])
-    clean = "".join(out)
+    return "".join(out), cited_at, tuple(flagged)
 
-    # 2. Quotes: each must be in the passage(s) cited right after it, before the next quote.
+
+def _check_quotes(clean: str, cited_at, by_label: dict[str, list[Passage]], passages, form: str):
+    """(text with ⚠ before each unverified quote, the verified quotes, what was flagged): each quote
+    must be in the passage(s) cited right after it, before the next quote or line."""
     quotes: list[Quote] = []
+    flagged: list[str] = []
     marks: list[int] = []
     matches = list(_QUOTE.finditer(clean))
     for n, m in enumerate(matches):
@@ -262,7 +271,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
         marks.append(m.start())
     for at in reversed(marks):
         clean = clean[:at] + "⚠" + clean[at:]
-    return clean.strip(), tuple(dict.fromkeys(quotes)), tuple(flagged)
+    return clean, tuple(dict.fromkeys(quotes)), tuple(flagged)
 
 
 def llm_answer(result: SearchResult, settings: LLMSettings, lang: str) -> Answer:
