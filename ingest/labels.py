@@ -178,12 +178,11 @@ def parse_label(ref: str, labels=None) -> str | None:
 def parse_labels(ref: str, labels=None) -> tuple[str, ...] | None:
     """The labels one bracketed citation names, lists and ranges expanded; None if a part is no citation.
 
-    A range needs its paragraph or footnote words (第15至17段, paras 15-17, 註6至7): a bare
-    "2024-2025" is no citation.
+    A range needs its paragraph or footnote words (第15至17段, paras 15-17, 註6至7), not "2024-2025".
 
     >>> parse_labels("第15至17段"), parse_labels("15, 註6及7"), parse_labels("para. 67(1)-(3)")
     (('15', '16', '17'), ('15', 'fn6', 'fn7'), ('67(1)', '67(2)', '67(3)'))
-    >>> parse_labels("15, sic") is None
+    >>> parse_labels("15, sic") is None  # one part is no citation
     True
     """
     text = ref.translate(_WIDE).strip()
