@@ -10,6 +10,7 @@ import html
 import re
 
 from ingest.charsets import TO_SUPERSCRIPT
+
 _SUP = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,300})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
