@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 
 import index.offline  # noqa: F401  first: nothing may reach the network
-from assistant.open_index import open_retriever  # noqa: F401  (also imported from here by eval)
+from assistant.open_index import open_retriever
 from index.defaults import BUNDLED_REPORT, default_index_dir
 from ingest.charsets import form
 from ingest.passage import InputError
@@ -81,8 +81,8 @@ def cmd_ask(args) -> None:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
     retriever = WithHistory(open_retriever(args.index, args.model), history)
     from assistant.answer import answer_question, ask_json, compose
-    from assistant.cite import citation
     from assistant.llm import LLMSettings
+    from ingest.labels import citation
 
     if args.json:
         result = retriever.search(question, k=args.k)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from assistant.retrieve import MAX_QUESTION_CHARS, Hit, SearchResult, check_question
 from index.glossary import Term, default_terms, matcher
 from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
+from index.tokenise import words as cjk_words
 from ingest.passage import InputError, Passage
 
 MAX_HISTORY_TURNS = 20
@@ -138,20 +139,6 @@ def _names(written: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _cjk_words(text: str) -> list[str]:
-    from index.tokenise import jieba_tokenizer
-    from index.normalise import to_simplified
-
-    out: dict[str, None] = {}
-    for run in CJK_RUN.findall(text):
-        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
-        source = simplified if len(simplified) == len(run) else run
-        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
-            if end - start >= 2:
-                out[run[start:end]] = None
-    return list(out)
-
-
 def _english_words(written: str, filler: frozenset[str] = frozenset()) -> list[str]:
     from assistant.dictionary import STOPWORDS
 
@@ -213,7 +200,7 @@ def _has_no_subject(written: str) -> bool:
     if CJK_RUN.search(written):
         if _OPENS_WITH_QUESTION_ZH.match(written):
             return True
-        return len(_cjk_words(_QUESTION_ZH.sub(" ", written))) <= 2 and not _LATIN.search(written)
+        return len(cjk_words(_QUESTION_ZH.sub(" ", written))) <= 2 and not _LATIN.search(written)
     return len(_english_words(written)) <= 1
 
 
@@ -232,7 +219,7 @@ def subject(text: str, keep_names: bool = True) -> list[str]:
     rest = written
     for a, b in reversed(names):
         rest = rest[:a] + " " + rest[b:]
-    for w in _cjk_words(_QUESTION_ZH.sub(" ", rest)):
+    for w in cjk_words(_QUESTION_ZH.sub(" ", rest)):
         out.setdefault(w, None)
     for w in _english_words(rest, _SPEECH_FILLER_EN):
         out.setdefault(w, None)

@@ -22,7 +22,7 @@ from typing import Mapping
 from assistant.quotes import Answer, Quote, check_lang
 from assistant.retrieve import Hit, SearchResult
 from ingest import charsets
-from ingest.labels import citation, label_text, parse_label
+from ingest.labels import citation, label_text, parse_labels
 from ingest.passage import InputError, Passage
 
 
@@ -161,7 +161,6 @@ def chat(settings: LLMSettings, messages: list[dict]) -> str:
 
 _BRACKET = re.compile(r"[ \t]?(?:\[([^\[\]\n]{1,40})\]|［([^［］\n]{1,40})］|〔([^〔〕\n]{1,40})〕|【([^【】\n]{1,40})】)")
 _QUOTE = re.compile(r"「([^「」]+)」|“([^“”]+)”")
-_SEPARATOR = re.compile(r"\s*(?:,|，|、|;|；|及|和|與|与|\band\b|&)\s*")
 
 
 def _comparable(text: str) -> tuple[str, list[int]]:
@@ -175,7 +174,7 @@ def _comparable(text: str) -> tuple[str, list[int]]:
             i += 2
             continue
         ch = text[i]
-        if not ch.isspace() and ch not in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        if not ch.isspace() and ch not in charsets.SUPERSCRIPTS:
             kept.append(ch)
             index.append(i)
         i += 1
@@ -211,20 +210,24 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     for p in passages:
         by_label.setdefault(p.label, []).append(p)
     form = charsets.form(lang)
-    flagged: list[str] = []
+    clean, cited_at, wrong_citations = _check_citations(text, by_label, form)
+    clean, quotes, wrong_quotes = _check_quotes(clean, cited_at, by_label, passages, form)
+    return clean.strip(), quotes, wrong_citations + wrong_quotes
 
-    # 1. Citations: keep and rewrite the valid ones, drop the rest. `cited` records, per position
-    # in the new text, which labels a bracket cited, so quotes can be checked against them.
-    out, cited_at, last = [], [], 0
+
+def _check_citations(text: str, by_label: dict[str, list[Passage]], form: str):
+    """(text with valid citations in the report's form and the rest dropped, where each bracket now
+    stands with the labels it cited, what was flagged). The positions let quotes be checked against
+    the citation that follows them."""
+    out, cited_at, flagged, last = [], [], [], 0
     for m in _BRACKET.finditer(text):
         inner = next(g for g in m.groups() if g is not None)
-        parts = [x for x in _SEPARATOR.split(inner) if x]
-        labels = [parse_label(x, by_label.keys()) for x in parts]
-        if not parts or any(label is None for label in labels):
+        labels = parse_labels(inner, by_label.keys())
+        if labels is None:
             continue  # not a citation ([sic], [a link]): leave it as written
         out.append(text[last:m.start()])
         valid = []
-        for label in dict.fromkeys(labels):
+        for label in labels:
             if label in by_label:
                 valid.append(label)
             else:
@@ -237,10 +240,14 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
             cited_at.append((start, tuple(valid)))
         last = m.end()
     out.append(text[last:])
-    clean = "".join(out)
+    return "".join(out), cited_at, tuple(flagged)
 
-    # 2. Quotes: each must be in the passage(s) cited right after it, before the next quote.
+
+def _check_quotes(clean: str, cited_at, by_label: dict[str, list[Passage]], passages, form: str):
+    """(text with ⚠ before each unverified quote, the verified quotes, what was flagged): each quote
+    must be in the passage(s) cited right after it, before the next quote or line."""
     quotes: list[Quote] = []
+    flagged: list[str] = []
     marks: list[int] = []
     matches = list(_QUOTE.finditer(clean))
     for n, m in enumerate(matches):
@@ -264,7 +271,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
         marks.append(m.start())
     for at in reversed(marks):
         clean = clean[:at] + "⚠" + clean[at:]
-    return clean.strip(), tuple(dict.fromkeys(quotes)), tuple(flagged)
+    return clean, tuple(dict.fromkeys(quotes)), tuple(flagged)
 
 
 def llm_answer(result: SearchResult, settings: LLMSettings, lang: str) -> Answer:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.cite import citation
 from assistant.retrieve import Hit
 from ingest.charsets import form
+from ingest.labels import citation
 from ingest.passage import InputError
 
 LANGS = ("zh-Hant", "zh-Hans", "yue", "en")

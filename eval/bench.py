@@ -76,7 +76,7 @@ def machine() -> dict:
 
 def run(args) -> dict:
     """Every section in order; returns the JSON-able result."""
-    from assistant.cli import open_retriever  # noqa: F401  (fail early if the project is broken)
+    from assistant.open_index import open_retriever  # noqa: F401  (fail early if the project is broken)
     from eval.run import QUESTIONS, load_questions
     from eval.synthetic import report_sentences, synthetic_corpus
     from index.build import dense_text

@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from ingest.charsets import SUPERSCRIPTS
 from ingest.passage import Passage
 
 PASSAGES_PER_DOC = 200
@@ -116,7 +117,7 @@ class Sentences:
 
 
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\*\*")
-_NUMBERED = re.compile(r"^\s*(\d+\.|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*")
+_NUMBERED = re.compile(rf"^\s*(\d+\.|[{SUPERSCRIPTS}]+)\s*")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 

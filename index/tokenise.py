@@ -53,11 +53,30 @@ def user_words() -> tuple[str, ...]:
     return tuple(words)
 
 
-def _cjk_tokens(run: str) -> list[str]:
-    """jieba search-mode words of a CJK run (segmented in Simplified, cut from the original) + bigrams."""
+def jieba_cut(run: str, mode: str = "default") -> list[str]:
+    """jieba's words of one CJK run, in order: segmented in Simplified (jieba's dictionary is), cut
+    from the original at the same positions. mode "search" adds the shorter words inside long ones.
+
+        >>> jieba_cut("政府當局表示超算中心")  # 超算中心 is a glossary word
+        ['政府當局', '表示', '超算中心']
+    """
     simplified = to_simplified(run)
     source = simplified if len(simplified) == len(run) else run
-    words = [run[start:end] for _, start, end in jieba_tokenizer().tokenize(source, mode="search", HMM=False)]
+    return [run[start:end] for _, start, end in jieba_tokenizer().tokenize(source, mode=mode, HMM=False)]
+
+
+def words(text: str) -> list[str]:
+    """The words of two or more characters in the CJK runs of `text`, each once, in order.
+
+        >>> words("政府當局表示，超算中心會支援研發。")
+        ['政府當局', '表示', '超算中心', '支援', '研發']
+    """
+    return list(dict.fromkeys(w for run in CJK_RUN.findall(text) for w in jieba_cut(run) if len(w) >= 2))
+
+
+def _cjk_tokens(run: str) -> list[str]:
+    """jieba search-mode words of a CJK run + bigrams."""
+    words = jieba_cut(run, mode="search")
     if len(run) == 1:
         return words
     # Single characters are dropped: the bigrams already carry them, and most are particles.

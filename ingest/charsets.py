@@ -17,6 +17,7 @@ CJK_TEXT_CHAR = re.compile(f"[{CJK}{CJK_PUNCTUATION}{FULL_WIDTH}]")  # anything 
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"  # footnote markers
 SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPTS)  # a <sup>6</sup> read from markup or a PDF
 
 
 def form(lang: str) -> str:

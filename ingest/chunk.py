@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.charsets import SUPERSCRIPTS
+from ingest.charsets import CJK, CJK_PUNCTUATION, FULL_WIDTH, SUPERSCRIPTS
 from ingest.passage import Passage
 
 # Coarsest first: lines, then sentence ends (Chinese, then English), then clauses, then anything.
@@ -41,8 +41,9 @@ def chunk_passages(passages: list[Passage], max_chars: int = 400, overlap: int =
 # lowercase word ('"Really?" she asked'). Closing quotes and brackets stay with the sentence they
 # close. A newline ends a sentence too (list items, headings).
 _CLOSE = "[”’」』）)\"']*"
-_END = re.compile(rf"(?:[。！？；]+|;+(?={_CLOSE}(?:\s|[\u3000-\u9fff\uff00-\uffef]|$))"
-                  rf"|[!?]+(?={_CLOSE}(?:\s|[\u3000-\u9fff\uff00-\uffef]|$))(?!{_CLOSE}\s+[a-z])"
+_CHINESE = CJK_PUNCTUATION + CJK + FULL_WIDTH  # after a ; or !: Chinese text goes on, so the sentence ended
+_END = re.compile(rf"(?:[。！？；]+|;+(?={_CLOSE}(?:\s|[{_CHINESE}]|$))"
+                  rf"|[!?]+(?={_CLOSE}(?:\s|[{_CHINESE}]|$))(?!{_CLOSE}\s+[a-z])"
                   rf"|\.(?={_CLOSE}(?:\s|$))(?!{_CLOSE}\s+[a-z])){_CLOSE}|\n")
 # English abbreviations and initialisms ("U.S.") whose full stop ends no sentence; "Annex A." does.
 _ABBREVIATION = re.compile(

@@ -174,6 +174,29 @@ def parse_label(ref: str, labels=None) -> str | None:
     return label
 
 
+
+def parse_labels(ref: str, labels=None) -> tuple[str, ...] | None:
+    """The labels one bracketed citation names, lists and ranges expanded; None if a part is no citation.
+
+    A range needs its paragraph or footnote words (第15至17段, paras 15-17, 註6至7), not "2024-2025".
+
+    >>> parse_labels("第15至17段"), parse_labels("15, 註6及7"), parse_labels("para. 67(1)-(3)")
+    (('15', '16', '17'), ('15', 'fn6', 'fn7'), ('67(1)', '67(2)', '67(3)'))
+    >>> parse_labels("15, sic") is None  # one part is no citation
+    True
+    """
+    text = ref.translate(_WIDE).strip()
+    runs = [m for m in mentions(text) if m.kind in ("paragraph", "footnote")]
+    found: list[str] = []
+    ends = [m.start for m in runs] + [len(text)]
+    for start, end, run in zip([0] + [m.end for m in runs], ends, runs + [None]):
+        for part in _SPLIT_LIST.split(text[start:end].strip()):  # the single labels between the runs
+            if part:
+                found.append(parse_label(part, labels))
+        found += labels_of(run) if run else ()
+    return None if not found or None in found else tuple(dict.fromkeys(found))
+
+
 # ---- writing ---------------------------------------------------------------------------------
 
 _PARAGRAPH_LABEL = re.compile(r"\d+(?:\.\d+)*(?:\(([0-9a-z]+)\))?")

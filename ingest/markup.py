@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+from ingest.charsets import TO_SUPERSCRIPT
+
 _SUP = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,300})?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
@@ -29,7 +30,7 @@ def clean_markup(text: str) -> str:
     """
     if not re.search(r"[<&#>*_`]|^[ \t]*[-*_]", text, re.M):
         return text  # plain text: nothing to do (the common case, kept byte for byte)
-    text = _SUP.sub(lambda m: m[1].translate(_SUPER), text)
+    text = _SUP.sub(lambda m: m[1].translate(TO_SUPERSCRIPT), text)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
     text = _TAG.sub("", text)
     text = _ENTITY.sub(lambda m: html.unescape(m[0]).replace("\xa0", " "), text)

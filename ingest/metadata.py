@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.charsets import CJK_TEXT_CHAR
+from ingest.charsets import CJK, CJK_TEXT_CHAR
 
 # CB(2)1292/2025, CB(3)710/2026(06), CB(2)1292/24-25, CB(4)123/20-21(01); some series have no "(n)".
 _PAPER = r"([A-Z]{1,5}\s*(?:\(\d\))?\s*\d{1,5}\s*/\s*\d{2,4}(?:\s*-\s*\d{2})?(?:\s*\(\d{1,2}\))?)"
@@ -89,7 +89,7 @@ def date_of(line: str) -> str:
     return ""
 
 
-_COMMITTEE_ZH = re.compile(r"([\u4e00-\u9fff]{2,40}?(?:事務委員會|小組委員會|法案委員會|專責委員會|調查委員會"
+_COMMITTEE_ZH = re.compile(rf"([{CJK}]{{2,40}}?(?:事務委員會|小組委員會|法案委員會|專責委員會|調查委員會"
                            r"|財務委員會|內務委員會|委員會))")
 _COMMITTEE_EN = re.compile(r"((?:Panel|Subcommittee|Sub-committee|Bills Committee|Select Committee|Committee)"
                            r"\s+on\s+[A-Z][A-Za-z,&'\- ]{3,120}?|House Committee|Finance Committee)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ingest.charsets import TO_SUPERSCRIPT
 from ingest.passage import InputError
 
 _GIVE = "give the paper as .pdf with a text layer, .html, .txt or .md"
@@ -64,7 +65,6 @@ def _page_text(page) -> str:
 
 
 _DIGIT = re.compile(r"[0-9]")
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SMALLER = 0.8  # a digit set this much smaller than its neighbours, and raised, is a footnote mark
 
 
@@ -88,7 +88,7 @@ def _mark_superscripts(textpage, text: str) -> str:
             end += 1
         if end - i <= 3 and _raised_and_small(textpage, raw, chars, i, end):
             for k in range(i, end):
-                out[k] = chars[k].translate(_SUPERSCRIPT)
+                out[k] = chars[k].translate(TO_SUPERSCRIPT)
             nxt = end
             while nxt < n and chars[nxt] in "\r\n":
                 nxt += 1

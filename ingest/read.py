@@ -172,13 +172,14 @@ def _document(path: Path, text: str, html_title: str = "") -> Document:
         lang=str(meta.get("lang") or lang_of(text, path.stem)),
         source=str(path),
         committee=str(meta.get("committee") or committee_in(text, title)),
-        checksum=_checksum(path),
+        checksum=file_sha256(path),
         url=str(meta.get("url") or ""),
     )
 
 
-def _checksum(path: Path) -> str:
-    """sha256 of the file's bytes: a library can tell a changed paper from the one it holds."""
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks: a library tells a changed paper from the one it holds,
+    an index checks its own files against its manifest."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

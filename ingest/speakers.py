@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.charsets import CJK
 from ingest.chunk import sentences
 from ingest.passage import Passage
 
@@ -29,7 +30,7 @@ _ZH_SPEAKERS = (
 )
 # A named body: two to ten characters ending as Hong Kong bodies are named (醫院管理局, 運輸署,
 # 數字政策辦公室, 消防處), with an optional short form in brackets: 醫院管理局(“醫管局”).
-_BODY = r"(?!謹請|請)[\u4e00-\u9fff]{1,9}(?:局|署|處|辦公室|辦|中心|公司|委員會|學會|商會|協會|基金會)(?:[(（][“\"]?[\u4e00-\u9fff]{2,6}[”\"]?[)）])?"
+_BODY = rf"(?!謹請|請)[{CJK}]{{1,9}}(?:局|署|處|辦公室|辦|中心|公司|委員會|學會|商會|協會|基金會)(?:[(（][“\"]?[{CJK}]{{2,6}}[”\"]?[)）])?"
 _ZH_VERBS = {
     "asks": "詢問|查詢|質詢|關注|關心|質疑|擔心|憂慮|問及|追問|要求當局解釋|要求當局交代",
     "urges": "建議|促請|要求|呼籲|敦促|提議|期望|希望|認為|提出",
@@ -95,7 +96,7 @@ def opening(sentence: str) -> tuple[str, str] | None:
     return speaker, act
 
 
-_SHORT_FORM = re.compile(r"([\u4e00-\u9fff]{2,10})[(（][“\"]([\u4e00-\u9fff]{2,6})[”\"][)）]")
+_SHORT_FORM = re.compile(rf"([{CJK}]{{2,10}})[(（][“\"]([{CJK}]{{2,6}})[”\"][)）]")
 
 
 def _body_name(phrase: str) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from ingest.charsets import TO_SUPERSCRIPT
+
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
            "section", "article", "header", "footer", "blockquote", "dt", "dd", "hr", "title", "pre"}
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head"}
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class _Text(HTMLParser):
@@ -53,7 +54,7 @@ class _Text(HTMLParser):
         if self.skipping:
             return
         if self.in_sup and data.strip().isdigit():
-            data = data.strip().translate(_SUPER)
+            data = data.strip().translate(TO_SUPERSCRIPT)
         self.parts.append(re.sub(r"\s+", " ", data))
 
 

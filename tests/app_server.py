@@ -17,17 +17,18 @@ from urllib.parse import urlparse
 import pytest
 
 from fakes import free_port
+from index.offline import child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 240  # seconds: loading the model on a busy 2-core machine can take a while
+ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 BUILD_TIMEOUT = 600
 
 _cache: dict = {}
 
 
 def _env() -> dict:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
-               PYTHONUNBUFFERED="1")
+    env = child_environment({**os.environ, "PYTHONUNBUFFERED": "1"})
     env.pop("GRADIO_SERVER_PORT", None)
     return env
 
@@ -135,3 +136,13 @@ def guarded_page(browser, url: str):
     page.goto(url)
     page.wait_for_selector("#question textarea")
     return page
+
+
+def ask(page, question: str):
+    """Type a question, send it, and return the new answer bubble once it has arrived."""
+    before = page.locator("#chat .answer, #chat .note").count()
+    page.fill("#question textarea", question)
+    page.click("#ask-btn")
+    answer = page.locator("#chat .answer, #chat .note").nth(before)
+    answer.wait_for(timeout=ANSWER_TIMEOUT)
+    return answer

@@ -1,10 +1,7 @@
 """Shared fixtures: a tiny deterministic embedder for fast unit tests, the real model for marked ones."""
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import index.offline  # noqa: F401  first: the tests reach no network, as the product's entry points
 
 
 def pytest_configure(config):

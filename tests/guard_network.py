@@ -110,8 +110,12 @@ def guarded(log: str | Path, *args: str) -> list[str]:
 
 def clean_env(**extra: str) -> dict:
     """The environment a user has: none of the offline switches the program must set for itself."""
+    # Imported here, not at the top: importing index.offline sets those switches, and this file also
+    # runs as the guard around the program, which must find them unset.
+    from index.offline import OFFLINE
+
     env = {k: v for k, v in os.environ.items() if k not in {
-        "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "GRADIO_ANALYTICS_ENABLED", "HF_DATASETS_OFFLINE",
+        *OFFLINE, "HF_DATASETS_OFFLINE",
         "GRADIO_SERVER_PORT", "GRADIO_SERVER_NAME", "LEGCO_RAG_LLM_BASE_URL", "LEGCO_RAG_LLM_MODEL"}}
     env.update(PYTHONUNBUFFERED="1", **extra)
     return env

@@ -10,13 +10,12 @@ import shutil
 
 import pytest
 
-from app_server import ROOT, guarded_page
+from app_server import ANSWER_TIMEOUT, ROOT, ask, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 README_SHOT = ROOT / "docs" / "screenshot.png"
-ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 
 
 @pytest.fixture()
@@ -25,16 +24,6 @@ def page(browser, app_url):
     page = guarded_page(browser, app_url)
     yield page
     page.context.close()
-
-
-def ask(page, question: str):
-    """Type a question, send it, and return the new answer bubble once it has arrived."""
-    before = page.locator("#chat .answer, #chat .note").count()
-    page.fill("#question textarea", question)
-    page.click("#ask-btn")
-    answer = page.locator("#chat .answer, #chat .note").nth(before)
-    answer.wait_for(timeout=ANSWER_TIMEOUT)
-    return answer
 
 
 def chips(answer) -> list[str]:

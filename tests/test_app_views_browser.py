@@ -12,11 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
-from app_server import ROOT, guarded_page
+from app_server import ANSWER_TIMEOUT, ROOT, ask
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 EVAL_TIMEOUT = 600_000  # ms: the test split on a busy 2-core machine
 VIEWS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 DOCS = ROOT / "docs"
@@ -57,15 +56,6 @@ def open_page(browser, url: str, view: str = "desktop", scheme: str = "light"):
     page.goto(url)
     page.wait_for_selector("#question textarea")
     return page
-
-
-def ask(page, question: str):
-    before = page.locator("#chat .answer, #chat .note").count()
-    page.fill("#question textarea", question)
-    page.click("#ask-btn")
-    answer = page.locator("#chat .answer, #chat .note").nth(before)
-    answer.wait_for(timeout=ANSWER_TIMEOUT)
-    return answer
 
 
 def panel_shows(page, label: str) -> None:

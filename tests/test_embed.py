@@ -14,6 +14,7 @@ import pytest
 
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.model_folder import MARKER, materialise_default_model
+from index.offline import OFFLINE
 from ingest.passage import InputError
 
 pytestmark = pytest.mark.model
@@ -215,7 +216,7 @@ print(emb.name, vec.shape, "network attempts:", attempts)
 
 def test_loads_and_encodes_with_the_network_blocked(tmp_path):
     env = {k: v for k, v in os.environ.items()
-           if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HOME", "HF_HUB_CACHE"}}
+           if k not in {*OFFLINE, "HF_HOME", "HF_HUB_CACHE"}}
     env.update(LEGCO_RAG_CACHE=str(tmp_path / "cache"), HF_HOME=str(tmp_path / "hf"),
                PYTHONPATH=str(ROOT))
     run = subprocess.run([sys.executable, "-c", GUARDED_LOAD], cwd=ROOT, env=env,

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.retrieve import Settings
+from assistant.retrieve import Hit, SearchResult, Settings
 from eval.run import describe, missed, run
+from fakes import FixedRetriever
+from ingest.passage import Passage
 
 
 def _result(qid, ranked, answerable=True):
@@ -38,12 +40,7 @@ def test_the_opening_line_names_questions_split_mode_and_index():
         "questions eval/questions.jsonl · split test · mode dense, no normalising · index data/index")
 
 
-class _Retriever:
-    """Finds paragraph 15 for every question."""
-
-    def search(self, question, k=10):
-        hit = SimpleNamespace(passage=SimpleNamespace(label="15"))
-        return SimpleNamespace(hits=(hit,), answerable=True, top_score=0.9)
+P15 = Passage("CB(2)1292/2025", "15", ("商議",), "超算中心會支援研發。")
 
 
 def test_run_passes_every_question_through_the_progress_hook():
@@ -55,5 +52,5 @@ def test_run_passes_every_question_through_the_progress_hook():
             yield q
 
     questions = [{"id": "q1", "question": "算力"}, {"id": "q2", "question": "智方便"}]
-    results = run(_Retriever(), questions, k=3, track=track)
+    results = run(FixedRetriever(SearchResult("算力", True, (Hit(P15, 0.9),), 0.9)), questions, k=3, track=track)
     assert seen == ["q1", "q2"] and [r["id"] for r in results] == ["q1", "q2"]

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from ingest.chunk import chunk_passages
-from ingest.parse import heading_paths, load_report, parse_report
+from ingest.headings import heading_paths
+from ingest.parse import load_report, parse_report
 from ingest.passage import InputError, Passage
 from ingest.read import ReportWarning
 from ingest.refs import SUPERSCRIPTS

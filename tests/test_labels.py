@@ -1,7 +1,7 @@
 """The citation grammar: every written form LegCo papers and readers use, read as labels and written back."""
 import pytest
 
-from ingest.labels import MAX_RANGE, cited, citation, label_text, labels_of, mentions, parse_label
+from ingest.labels import MAX_RANGE, cited, citation, label_text, labels_of, mentions, parse_label, parse_labels
 
 REPORT = {"15", "16", "17", "18", "3", "4", "5", "67", "67(5)", "67(29)", "66(a)", "66(b)", "66(c)",
           "1.1", "1.2", "1.3", "1.1.1", "2.2(a)", "3(i)", "3(ii)", "3(iii)", "fn6", "appendix2", "annex1",
@@ -129,6 +129,17 @@ def test_cited_keeps_what_exists_in_the_order_named(question, expected):
 ])
 def test_one_whole_reference_is_read_as_one_label(ref, expected):
     assert parse_label(ref) == expected
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("15", ("15",)), ("第15至17段", ("15", "16", "17")), ("paras 15-17", ("15", "16", "17")),
+    ("第3、5至7段", ("3", "5", "6", "7")), ("para. 67(1)-(3)", ("67(1)", "67(2)", "67(3)")),
+    ("15, 16", ("15", "16")), ("15及第16至17段", ("15", "16", "17")), ("註6及7", ("fn6", "fn7")),
+    ("15、fn6、附錄2", ("15", "fn6", "appendix2")), ("15, 15", ("15",)),
+    ("2024-2025", None), ("15, sic", None), ("sic", None), ("", None),
+])
+def test_one_bracketed_citation_names_every_label_of_its_lists_and_ranges(ref, expected):
+    assert parse_labels(ref) == expected
 
 
 @pytest.mark.parametrize("ref, expected", [

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Quote, answer_question, compose
-from assistant.llm import (LLMError, LLMSettings, build_messages, chat, check_answer, find_verbatim,
-                           llm_answer, parse_label)
+from assistant.llm import LLMError, LLMSettings, build_messages, chat, check_answer, find_verbatim, llm_answer
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
 from fakes import FixedRetriever, free_port
@@ -150,6 +149,8 @@ def test_english_answers_get_english_citations_and_linked_footnotes_count_as_giv
     ("甲[註6]", "甲〔註6〕"),
     ("甲〔第15段〕", "甲〔第15段〕"),
     ("甲[15, 16]", "甲〔第15段〕〔第16段〕"),
+    ("甲[第15至16段]", "甲〔第15段〕〔第16段〕"),
+    ("甲[第15至17段]", "甲〔第15段〕〔第16段〕"),  # 17 was not given
     ("甲[15、99]", "甲〔第15段〕"),
     ("甲［15］", "甲〔第15段〕"),
     ("甲[sic]", "甲[sic]"),
@@ -157,16 +158,6 @@ def test_english_answers_get_english_citations_and_linked_footnotes_count_as_giv
 ])
 def test_every_citation_form_is_read_and_rewritten_in_the_reports_form(reply, expected):
     assert check_answer(reply, HITS, "zh-Hant")[0] == expected
-
-
-@pytest.mark.parametrize("ref, label", [
-    ("15", "15"), ("第15段", "15"), ("para. 15", "15"), ("Para 15", "15"), ("paragraph 15", "15"),
-    ("67(5)", "67(5)"), ("第67(5)段", "67(5)"), ("67（5）", "67(5)"), ("66(a)", "66(a)"),
-    ("fn6", "fn6"), ("fn 6", "fn6"), ("註6", "fn6"), ("footnote 6", "fn6"), ("附錄2", "appendix2"),
-    ("sic", None), ("1.5", None), ("", None),
-])
-def test_parse_label(ref, label):
-    assert parse_label(ref) == label
 
 
 def test_a_quote_differing_only_in_spacing_markup_or_footnote_marks_is_verbatim():

@@ -26,6 +26,7 @@ from index.build import build
 from index.store import MANIFEST, load_index
 from ingest.parse import load_report
 from ingest.passage import InputError
+from ingest.read import file_sha256
 
 from fakes import MINI, HashEmbedder
 
@@ -36,7 +37,7 @@ MINI_COUNT, BUNDLED_COUNT = (len(load_report(path)[1]) for path in (MINI, BUNDLE
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file of a folder → its sha256: equal snapshots mean an untouched index."""
-    return {str(p.relative_to(folder)): store.file_sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): file_sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def siblings(folder: Path) -> list[str]:

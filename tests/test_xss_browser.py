@@ -10,12 +10,11 @@ from __future__ import annotations
 
 
 import pytest
-from app_server import guarded_page
+from app_server import ANSWER_TIMEOUT, guarded_page
 from guard_network import IMG, SCRIPT, attempts, hostile_app  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-ANSWER_TIMEOUT = 120_000  # ms: the first question also warms the model up
 # Anything the hostile text would have made, had it been parsed as HTML.
 INJECTED = ("script:not([src]):not([type]), img[src='x'], iframe, svg[onload], a[href^='javascript'], b")
 
