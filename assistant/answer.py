@@ -19,7 +19,6 @@ from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
 from ingest.charsets import CJK_RUN
-from ingest.chunk import sentences
 from ingest.labels import citation
 from ingest.passage import InputError
 
