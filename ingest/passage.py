@@ -35,6 +35,8 @@ class Passage:
     footnotes: labels of footnotes marked in the text ("fn6").
     refs: labels of paragraphs the text cross-references ("11" for 參閱上文第11段).
     chunk: position of this chunk within its passage (0 for unsplit passages).
+    lang: the language of the document version it is from ("zh-Hant", "en"), so the two versions of
+        a bilingual paper (one paper number) tell their passages apart; "" where unknown.
     """
 
     doc: str
@@ -44,6 +46,7 @@ class Passage:
     footnotes: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     chunk: int = 0
+    lang: str = ""
 
     @property
     def id(self) -> str:
@@ -60,6 +63,7 @@ class Passage:
             "footnotes": list(self.footnotes),
             "refs": list(self.refs),
             "chunk": self.chunk,
+            "lang": self.lang,
         }
 
     @classmethod
@@ -72,6 +76,7 @@ class Passage:
             footnotes=tuple(obj.get("footnotes", ())),
             refs=tuple(obj.get("refs", ())),
             chunk=int(obj.get("chunk", 0)),
+            lang=obj.get("lang", ""),
         )
 
 
