@@ -8,13 +8,10 @@ wires them to Gradio and turns a user's mistake (an InputError) into a message i
 """
 from __future__ import annotations
 
-import os
 import sys
 
 # Before gradio is imported: no usage analytics or version check, no model downloads.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import index.offline  # noqa: E402,F401
 
 import gradio as gr  # noqa: E402
 
@@ -262,7 +259,7 @@ def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **launch) 
 
 def main(host: str = "127.0.0.1", port: int = 7860, index: str | None = None) -> None:
     """Open the index (building the default one on first use) and serve the app until interrupted."""
-    from assistant.cli import open_retriever
+    from assistant.open_index import open_retriever
     from assistant.llm import LLMSettings
 
     try:

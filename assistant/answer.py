@@ -9,65 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from assistant.cite import citation
-from index.normalise import detect_lang, fold
+from assistant.llm import LLMError, LLMSettings, llm_answer
+from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
 from assistant.retrieve import Hit, SearchResult
+from index.normalise import detect_lang, fold
+from ingest.charsets import CJK_RUN
 from ingest.chunk import sentences
+from ingest.labels import citation
 from ingest.passage import InputError
-
-if TYPE_CHECKING:
-    from assistant.llm import LLMSettings
-
-LANGS = ("zh-Hant", "zh-Hans", "yue", "en")
 
 RANK_WEIGHT = 1.0  # a sentence of hit r gains RANK_WEIGHT / (1 + r): the first hit dominates
 LOOKUP_BONUS = 2.0  # a passage the question named outranks anything found by similarity
 MIN_COVERAGE = 0.2  # a further quote must share this share of the question's bigrams
 SHORT_OPENING = 20  # an opening sentence shorter than this ("67. 小組委員會建議政府當局：") takes the next one along
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A sentence verbatim from a passage (an exact substring of its text) and where it is from."""
-
-    text: str
-    label: str
-    doc: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the assistant says, the quotes it rests on, the passages it searched and any warnings."""
-
-    question: str
-    lang: str
-    text: str
-    answerable: bool
-    quotes: tuple[Quote, ...]
-    hits: tuple[Hit, ...]
-    flagged: tuple[str, ...] = ()
-    source: str = "extractive"  # "extractive" or "llm"
-
-    def to_json(self) -> dict:
-        """The `legco-rag ask --json` shape of an answer."""
-        form = "en" if self.lang == "en" else "zh"
-        return {
-            "question": self.question,
-            "lang": self.lang,
-            "answerable": self.answerable,
-            "source": self.source,
-            "text": self.text,
-            "quotes": [{"text": q.text, "doc": q.doc, "label": q.label, "citation": citation(q.label, form)}
-                       for q in self.quotes],
-            "flagged": list(self.flagged),
-            "citations": [
-                {"doc": h.passage.doc, "label": h.passage.label, "section": list(h.passage.section),
-                 "score": round(float(h.score), 4), "via": h.via, "text": h.passage.text}
-                for h in self.hits
-            ],
-        }
 
 
 # What the extractive answer says around the quotes, per question language.
@@ -99,13 +54,6 @@ _NOTHING = {  # the Chinese is the same in both scripts
 }
 
 
-def check_lang(lang: str) -> str:
-    """`lang` if it is a supported answer language, else an InputError naming the choices."""
-    if lang not in LANGS:
-        raise InputError(f"answer language {lang!r} is not supported: use one of {', '.join(LANGS)}")
-    return lang
-
-
 def question_lang(question: str) -> str:
     """The language to answer `question` in, by index.normalise.detect_lang."""
     return check_lang(detect_lang(question))
@@ -123,7 +71,7 @@ def bigrams(text: str) -> frozenset[str]:
     """
     folded = fold(text)
     grams = set(re.findall(r"[a-z0-9]{2,}", folded))
-    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", folded):
+    for run in CJK_RUN.findall(folded):
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
         if len(run) == 1:
             grams.add(run)
@@ -199,11 +147,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
 
 def cite(label: str, doc: str, lang: str, with_doc: bool = False) -> str:
     """〔第15段〕 for Chinese answers, [para. 15] for English ones; the report id too when asked."""
-    form = "en" if lang == "en" else "zh"
-    text = citation(label, form)
-    if with_doc:
-        text = f"{text[0]}{doc} {text[1:]}"
-    return text
+    return citation(label, lang, doc if with_doc else None)
 
 
 def quote_line(quote: Quote, lang: str, with_doc: bool = False) -> str:
@@ -254,7 +198,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
     return Answer(result.question, lang, text, True, quotes, result.hits)
 
 
-def answer_question(retriever, question: str, k: int = 5, llm: "LLMSettings | None" = None,
+def answer_question(retriever, question: str, k: int = 5, llm: LLMSettings | None = None,
                     lang: str | None = None) -> Answer:
     """Search, then answer: extractively, or with the LLM in `llm` when given (checked, with fallback).
 
@@ -266,8 +210,6 @@ def answer_question(retriever, question: str, k: int = 5, llm: "LLMSettings | No
     extractive = compose(result, lang)
     if llm is None or not extractive.answerable:
         return extractive
-    from assistant.llm import LLMError, llm_answer
-
     try:
         return llm_answer(result, llm, lang)
     except LLMError as e:

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-from index.defaults import BUNDLED_REPORT, default_index_dir  # noqa: E402
-from ingest.passage import InputError  # noqa: E402
+import index.offline  # noqa: F401  first: nothing may reach the network
+from assistant.open_index import open_retriever  # noqa: F401  (also imported from here by eval)
+from index.defaults import BUNDLED_REPORT, default_index_dir
+from ingest.charsets import form
+from ingest.passage import InputError
 
 
 def _paths(paths: list[str]) -> list[Path]:
@@ -123,21 +121,6 @@ def cmd_remove(args) -> None:
           f"{change.manifest['count']} passages", file=sys.stderr)
 
 
-def open_retriever(index: str | None, model: str | None = None):
-    """The retriever over `index`; the default index of the bundled report is built on first use."""
-    from assistant.retrieve import Retriever
-    from index.store import MANIFEST
-
-    folder = Path(index) if index else default_index_dir()
-    if index is None and not (folder / MANIFEST).exists():
-        from index.build import build
-        from index.embed import load_embedder
-
-        print(f"building the index of the bundled report into {folder} (once)…", file=sys.stderr)
-        build([BUNDLED_REPORT], folder, load_embedder(model))
-    return Retriever.open(folder, model)
-
-
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
     from assistant.retrieve import check_question
@@ -154,7 +137,7 @@ def cmd_ask(args) -> None:
     from assistant.llm import LLMSettings
 
     answer = answer_question(retriever, question, k=args.k, llm=LLMSettings.from_env())
-    lang = "en" if answer.lang == "en" else "zh"
+    lang = form(answer.lang)
     print(answer.text)
     for flag in answer.flagged:
         print(f"⚠ {flag}")

@@ -12,15 +12,15 @@ import functools
 import gzip
 import importlib.metadata
 import importlib.resources
-import os
 import re
-import tempfile
 
 from index.normalise import fold
+from index import atomic
 from index.defaults import cache_dir
+from ingest.charsets import CJK
 
 _ENTRY = re.compile(r"^(\S+) \S+ \[[^\]]*\] /(.*)/\s*$")
-_HEADWORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+_HEADWORD = re.compile(f"^[{CJK}]{{2,}}$")
 _WORD = re.compile(r"[a-z]+")
 _NOT_A_GLOSS = ("variant of", "see ", "cl:", "old variant", "surname", "abbr")
 # Words that carry no meaning of their own in a definition or a question.
@@ -32,7 +32,7 @@ such than then so very too also just only one two first last next into about ove
 sb sth someone something oneself used etc lit fig esp
 """.split())
 _MAX_GLOSS_WORDS = 3  # longer definitions describe rather than translate
-_CACHE_FORMAT = 1  # bump when _build changes, so cached tables are rebuilt
+_CACHE_FORMAT = 2  # bump when _build changes, so cached tables are rebuilt
 
 
 def _build(raw: bytes) -> dict[str, set[str]]:
@@ -68,9 +68,7 @@ def _reverse() -> dict[str, str]:
     table = {word: " ".join(sorted(chinese)) for word, chinese in sorted(_build(raw).items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
-            tmp.write("\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
-        os.replace(tmp.name, path)
+        atomic.write_text(path, "\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
     except OSError:
         pass  # a read-only cache only costs the build next time
     return table

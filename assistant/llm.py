@@ -19,9 +19,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Mapping
 
-from assistant.answer import Answer, Quote, check_lang
-from assistant.cite import citation, citation_text
+from assistant.quotes import Answer, Quote, check_lang
 from assistant.retrieve import Hit, SearchResult
+from ingest import charsets
+from ingest.labels import citation, label_text, parse_label
 from ingest.passage import InputError, Passage
 
 
@@ -163,24 +164,6 @@ _QUOTE = re.compile(r"「([^「」]+)」|“([^“”]+)”")
 _SEPARATOR = re.compile(r"\s*(?:,|，|、|;|；|及|和|與|与|\band\b|&)\s*")
 
 
-def parse_label(ref: str) -> str | None:
-    """The passage label a bracketed reference names, or None if it is not a citation.
-
-    >>> [parse_label(s) for s in ("15", "第15段", "para. 15", "67(5)", "fn6", "註6", "sic")]
-    ['15', '15', '15', '67(5)', 'fn6', 'fn6', None]
-    """
-    s = ref.strip().translate(str.maketrans("（）０１２３４５６７８９", "()0123456789"))
-    if m := re.fullmatch(r"(?:fn|footnote|note|註|注|腳註|脚注)\s*\.?\s*(?:第\s*)?(\d+)", s, re.I):
-        return f"fn{int(m[1])}"
-    if m := re.fullmatch(r"(?:appendix|annex|附錄|附录)\s*(\d+)", s, re.I):
-        return f"appendix{int(m[1])}"
-    s = re.sub(r"^(?:第|paragraphs?|paras?\.?|¶)\s*", "", s, flags=re.I)
-    s = re.sub(r"\s*段$", "", s)
-    if m := re.fullmatch(r"(\d+)\s*(?:\(\s*([a-z]|\d+)\s*\))?", s, re.I):
-        return f"{int(m[1])}({m[2].lower()})" if m[2] else str(int(m[1]))
-    return None
-
-
 def _comparable(text: str) -> tuple[str, list[int]]:
     """Text without whitespace, bold marks or footnote superscripts, with each kept character's index.
 
@@ -227,7 +210,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     by_label: dict[str, list[Passage]] = {}
     for p in passages:
         by_label.setdefault(p.label, []).append(p)
-    form = "en" if lang == "en" else "zh"
+    form = charsets.form(lang)
     flagged: list[str] = []
 
     # 1. Citations: keep and rewrite the valid ones, drop the rest. `cited` records, per position
@@ -236,7 +219,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
     for m in _BRACKET.finditer(text):
         inner = next(g for g in m.groups() if g is not None)
         parts = [x for x in _SEPARATOR.split(inner) if x]
-        labels = [parse_label(x) for x in parts]
+        labels = [parse_label(x, by_label.keys()) for x in parts]
         if not parts or any(label is None for label in labels):
             continue  # not a citation ([sic], [a link]): leave it as written
         out.append(text[last:m.start()])
@@ -245,7 +228,7 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
             if label in by_label:
                 valid.append(label)
             else:
-                flagged.append(f"cited {citation_text(label, form)}, which was not among "
+                flagged.append(f"cited {label_text(label, form)}, which was not among "
                                f"the retrieved passages; removed")
         if valid:
             start = sum(len(s) for s in out)
@@ -274,8 +257,8 @@ def check_answer(text: str, hits, lang: str = "zh-Hant") -> tuple[str, tuple[Quo
             continue
         elsewhere = next((p for p in passages if find_verbatim(said, p.text)), None)
         if labels and elsewhere is not None:
-            flagged.append(f"quote attributed to {', '.join(citation_text(x, form) for x in labels)} is "
-                           f"from {citation_text(elsewhere.label, form)}: {_short(said)}")
+            flagged.append(f"quote attributed to {', '.join(label_text(x, form) for x in labels)} is "
+                           f"from {label_text(elsewhere.label, form)}: {_short(said)}")
         else:
             flagged.append(f"quote not found in the report: {_short(said)}")
         marks.append(m.start())
@@ -290,7 +273,7 @@ def llm_answer(result: SearchResult, settings: LLMSettings, lang: str) -> Answer
     text, quotes, flagged = check_answer(reply, result.hits, lang)
     if not text:
         raise LLMError(f"the LLM at {settings.url} gave an empty answer")
-    form = "en" if lang == "en" else "zh"
+    form = charsets.form(lang)
     if not any(citation(p.label, form) in text for p in given_passages(result.hits)):
         flagged = (*flagged, "the answer cites none of the retrieved passages; check it against them")
     return Answer(result.question, lang, text, result.answerable, quotes, result.hits, flagged, "llm")

@@ -15,16 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from assistant.cite import citation, citation_text
+from ingest.charsets import form
+from ingest.labels import citation, label_text
 from ingest.passage import Document, Passage
 
 SNIPPET_CHARS = 70  # how much of a linked passage the panel shows beside its chip
 NO_SECTION = "（未分節）"
-
-
-def form(lang: str) -> str:
-    """The citation form for an answer language: "en" for English, "zh" for every Chinese."""
-    return "en" if lang == "en" else "zh"
 
 
 def _text(text: str) -> str:
@@ -61,8 +57,8 @@ def parse_chip_key(key: object) -> tuple[int | None, str, str]:
 def citation_chip(doc: str, label: str, lang: str = "zh", turn: int | None = None, kind: str = "cited",
                   text: str | None = None) -> str:
     """A clickable chip showing the citation in the report's form: 第15段 (Chinese) or para. 15 (English)."""
-    shown = text if text is not None else citation_text(label, form(lang))
-    title = f"{doc} {citation_text(label, 'zh')} · {citation_text(label, 'en')}"
+    shown = text if text is not None else label_text(label, form(lang))
+    title = f"{doc} {label_text(label, 'zh')} · {label_text(label, 'en')}"
     return (f'<button type="button" class="cite-chip cite-{escape(kind)}" '
             f'value="{escape(chip_key(doc, label, turn))}" title="{escape(title)}">{escape(shown)}</button>')
 
@@ -124,9 +120,7 @@ def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[
     keys = list(cited) + [(h.passage.doc, h.passage.label) for h in answer.hits]
     found: dict[str, tuple[str, str]] = {}
     for doc, label in keys:
-        plain = citation(label, form(answer.lang))
-        with_doc = f"{plain[0]}{doc} {plain[1:]}"
-        for written in (with_doc, plain):
+        for written in (citation(label, answer.lang, doc), citation(label, answer.lang)):
             found.setdefault(escape(written), (doc, label))
     if not found:
         return escaped
@@ -215,7 +209,7 @@ def passage_html(passage: Passage, document: Document | None = None, highlight: 
     highlight: the sentences the answer quoted from this passage (exact substrings of its text).
     linked: e.g. Retriever.linked(passage); its footnotes are listed with their text.
     """
-    zh, en = citation_text(passage.label, "zh"), citation_text(passage.label, "en")
+    zh, en = label_text(passage.label, "zh"), label_text(passage.label, "en")
     path = " › ".join(passage.section) or NO_SECTION
     parts = ['<div class="cite-panel">', document_line(document, passage.doc),
              f'<div class="panel-label" data-label="{escape(passage.label)}">{escape(zh)}'
@@ -239,9 +233,9 @@ def passage_html(passage: Passage, document: Document | None = None, highlight: 
     if before or after:
         nav = ['<div class="panel-nav">']
         nav.append(citation_chip(before.doc, before.label, lang, kind="nav",
-                                 text=f"← 上一段 {citation_text(before.label, form(lang))}") if before else "<span></span>")
+                                 text=f"← 上一段 {label_text(before.label, form(lang))}") if before else "<span></span>")
         nav.append(citation_chip(after.doc, after.label, lang, kind="nav",
-                                 text=f"下一段 {citation_text(after.label, form(lang))} →") if after else "<span></span>")
+                                 text=f"下一段 {label_text(after.label, form(lang))} →") if after else "<span></span>")
         nav.append("</div>")
         parts.append("".join(nav))
     parts.append("</div>")

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import fields
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import index.offline  # noqa: E402,F401  first: nothing may reach the network
 
 from ingest.passage import InputError  # noqa: E402
 
 
 def cmd_run(args) -> None:
     """Run every question through the app's retrieval; print the metrics table, write the JSON."""
-    from assistant.cli import open_retriever
+    from assistant.open_index import open_retriever
     from assistant.retrieve import Settings
     from eval.run import evaluate_retriever, load_questions, table
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import LexicalIndex
+from index.tokenise import tokens
+from index.tokeniser import current as current_tokeniser
 from index.store import check_target, load_index, stored_vectors, write_index
 from index.vectors import VectorEngine, engine_for_build
 from ingest.passage import InputError, Passage
@@ -28,11 +30,8 @@ def dense_text(p: Passage) -> str:
 
 
 def lexical_tokens(p: Passage) -> list[str]:
-    """What the lexical index sees for a passage: folded tokens of its headings and text."""
-    from index.normalise import fold
-    from index.tokenise import tokens
-
-    return tokens(fold(" ".join(p.section) + " " + p.text))
+    """What the lexical index sees for a passage: the tokens of its headings and text (tokens() folds them)."""
+    return tokens(" ".join(p.section) + " " + p.text)
 
 
 def collect_passages(paths: list[Path]):
@@ -69,8 +68,9 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
     engine.check_reachable(folder)
     documents, passages, chunks = collect_passages(paths)
     known: dict[str, np.ndarray] = {}
+    tokens_by = current_tokeniser()  # what tokens() below is made of, recorded before it runs
     try:
-        previous = load_index(folder)
+        previous = load_index(folder, check_tokens=False)  # vectors do not depend on the tokeniser
         if previous.model == embedder.name:
             known = stored_vectors(previous)
     except InputError:
@@ -84,6 +84,6 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
     vectors = np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
     lexical = LexicalIndex.build([lexical_tokens(c) for c in chunks])
     manifest = write_index(folder, passages=passages, chunks=chunks, vectors=vectors, lexical=lexical,
-                           model=embedder.name, documents=documents, engine=engine)
+                           model=embedder.name, documents=documents, engine=engine, tokens_by=tokens_by)
     return BuildReport(folder=Path(folder), manifest=manifest, embedded=len(todo),
                        reused=len(chunks) - len(todo), seconds=time.perf_counter() - start)

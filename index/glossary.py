@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.normalise import fold
+from ingest.charsets import CJK_CHAR
 
 GLOSSARY_TSV = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
 COLUMNS = ("zh", "en", "aliases")
-_CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def terms_zh(terms: tuple[Term, ...] | None = None) -> list[str]:
     words: dict[str, None] = {}
     for term in terms if terms is not None else default_terms():
         for word in (term.zh, *term.aliases):
-            if _CJK.search(word):
+            if CJK_CHAR.search(word):
                 words[word] = None
     return list(words)
 

@@ -79,8 +79,7 @@ def add(paths: list[Path], folder: Path, embedder, progress: bool = True) -> Lib
     tokens = _stored_tokens(index) + [lexical_tokens(c) for c in chunks]
     manifest = write_index(folder, passages=[*index.passages, *passages], chunks=[*index.chunks, *chunks],
                            vectors=np.concatenate([old, added]), lexical=LexicalIndex.build(tokens),
-                           model=index.model, documents=[*index.versions, *documents], engine=engine,
-                           extra=_kept(index.manifest))
+                           model=index.model, documents=[*index.versions, *documents], engine=engine)
     return LibraryChange(folder, manifest, tuple(documents), len(todo), time.perf_counter() - start)
 
 
@@ -107,8 +106,7 @@ def remove(folder: Path, doc_id: str, lang: str | None = None) -> LibraryChange:
     manifest = write_index(folder, passages=[p for p in index.passages if kept(p)],
                            chunks=[index.chunks[i] for i in rows], vectors=vectors,
                            lexical=LexicalIndex.build([tokens[i] for i in rows]), model=index.model,
-                           documents=[d for d in index.versions if d not in gone], engine=engine,
-                           extra=_kept(index.manifest))
+                           documents=[d for d in index.versions if d not in gone], engine=engine)
     return LibraryChange(Path(folder), manifest, tuple(gone), 0, time.perf_counter() - start)
 
 
@@ -179,19 +177,13 @@ def _refuse_indexed(documents: list[Document], index: Index, folder: Path) -> No
 
 
 def _stored_tokens(index: Index) -> list[list[str]]:
-    """Each chunk's lexical tokens as the index stored them (tokenised again for an index that did not)."""
+    """Each chunk's lexical tokens as the index stored them (tokenised again for an index that did not).
+
+    load_index has already checked that this code's tokeniser is the one that made them."""
     stored = LexicalIndex.stored_tokens(index.folder / LEXICAL)
     if stored is not None and len(stored) == len(index.chunks):
         return stored
     return [lexical_tokens(c) for c in index.chunks]
-
-
-# Manifest fields that describe how the whole index was made, carried over by add and remove.
-_CARRIED = ("tokeniser",)
-
-
-def _kept(manifest: dict) -> dict:
-    return {k: manifest[k] for k in _CARRIED if k in manifest}
 
 
 def _described(doc_id: str, lang: str | None) -> str:

@@ -16,12 +16,13 @@ import functools
 import re
 from pathlib import Path
 
+from ingest.charsets import CJK_CHAR, CJK_RUN, SUPERSCRIPTS  # noqa: F401  (CJK_RUN: re-exported)
+from ingest.numerals import DIGITS, LARGE_UNITS, NUMERAL_CHARS, SMALL_UNITS, chinese_number
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 VARIANTS_TSV = DATA / "mainland_hk.tsv"
 CANTONESE_TSV = DATA / "cantonese.tsv"
 
-_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK_RUN = re.compile(f"[{_CJK}]+")
 
 
 # ---------------------------------------------------------------- OpenCC
@@ -89,6 +90,12 @@ def _cantonese() -> _Replacer:
     return _Replacer(read_pairs(CANTONESE_TSV))
 
 
+def reread_phrase_tables() -> None:
+    """Forget the phrase tables read so far: the next fold() or cantonese_to_written() reads the files again."""
+    _variants.cache_clear()
+    _cantonese.cache_clear()
+
+
 def cantonese_to_written(text: str) -> str:
     """Colloquial Cantonese → written Chinese via data/cantonese.tsv: "智方便係咩" → "智方便是甚麼"."""
     return _cantonese()(text)
@@ -101,7 +108,7 @@ def cantonese_to_written(text: str) -> str:
 _KEEP_FULL = set("，！？：；")
 _WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP_FULL}
 _WIDTH[0x3000] = " "  # ideographic space
-_SUPERSCRIPTS = {ord(c): None for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"}  # footnote markers
+_SUPERSCRIPTS = dict.fromkeys(map(ord, SUPERSCRIPTS))  # footnote markers are dropped
 _DIGIT_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f](?=\d{3}(?!\d))")
 
 
@@ -117,11 +124,7 @@ def join_digit_groups(text: str) -> str:
 
 # ---------------------------------------------------------------- Chinese numerals
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_LARGE = {"萬": 10**4, "億": 10**8}
-_NUM = "".join(_DIGITS) + "".join(_SMALL) + "".join(_LARGE)
+_DIGITS, _SMALL, _LARGE, _NUM = DIGITS, SMALL_UNITS, LARGE_UNITS, NUMERAL_CHARS
 _RUN = f"[{_NUM}]+"
 # Units after which a numeral is a count or a date ("九次會議", "三月"); 分 and 部 are absent on
 # purpose (十分, 一部分).
@@ -133,46 +136,8 @@ _ORDINAL = re.compile(rf"第(\d+|{_RUN})((?:\({_RUN}\))*)(?={_ORDINAL_UNITS})")
 _PAREN_RUN = re.compile(rf"\(({_RUN})\)")
 _YEAR = re.compile(rf"(?<![{_NUM}])([〇零一二三四五六七八九]{{4}})(?=年)")
 _ANY_RUN = re.compile(rf"(?<![{_NUM}]){_RUN}")
-_IS_CJK = re.compile(f"[{_CJK}]")
+_IS_CJK = CJK_CHAR
 
-
-def chinese_number(run: str) -> int | None:
-    """The value of a Chinese numeral, None if ill-formed: "六十七" → 67, "三千五" → 3500, "一五一十" → None."""
-    total = section = 0
-    digit, unit = None, 0
-    small_cap, large_cap = 10**4, 10**12  # units must fall within a section and across sections
-    for i, c in enumerate(run):
-        prev = run[i - 1] if i else ""
-        if c in "〇零":
-            if digit is not None:
-                return None  # "五零": a digit string, not a positional numeral
-            unit = 0
-        elif c in _DIGITS:
-            if digit is not None:
-                return None  # two digits in a row: "一五", "七八"
-            digit = _DIGITS[c]
-        elif c in _SMALL:
-            unit = _SMALL[c]
-            if unit >= small_cap:
-                return None
-            if digit is None:
-                if c != "十" or (section and prev not in "〇零"):
-                    return None  # a bare 十 only starts a section: 十五, 一千零十
-                digit = 1
-            section += digit * unit
-            digit, small_cap = None, unit
-        else:  # 萬, 億
-            unit = _LARGE[c]
-            section += digit or 0
-            if unit >= large_cap or section == 0:
-                return None
-            total += section * unit
-            section, digit, small_cap, large_cap = 0, None, 10**4, unit
-    if digit is not None:
-        # A last digit right after 百/千/萬 is the next place down: 三千五 = 3500, 一萬五 = 15000.
-        section += digit * (unit // 10 if unit > 10 and prev in "百千萬億" else 1)
-    return total + section
- 
 
 def _number_text(run: str) -> str | None:
     """Arabic form of a numeral run, keeping a trailing 萬/億 as the report does: "三百四十萬" → "340萬"."""

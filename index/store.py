@@ -10,13 +10,11 @@ failed or killed build never damages the index that was there before.
 """
 from __future__ import annotations
 
-import ctypes
 import glob
 import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -24,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index import atomic, tokeniser
 from index.ann import AnnSpec
 from index.lexical import LexicalIndex
-from index.vectors import VECTORS, VectorEngine, engine_for_build, engine_for_manifest, local_files
+from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
 
 FORMAT_VERSION = 1
@@ -102,12 +101,16 @@ def _read_jsonl(path: Path) -> tuple[Passage, ...]:
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
                 lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
-                ann: AnnSpec | None = None, engine: VectorEngine | None = None) -> dict:
+                ann: AnnSpec | None = None, engine: VectorEngine | None = None,
+                tokens_by: dict | None = None) -> dict:
     """Write a complete index to `folder` atomically and return its manifest.
 
     The vectors go to `engine` (default FAISS). The FAISS index is `ann` or, by default, the one
     `choose_index` picks for the collection's size; its kind and search parameters go into the
     manifest and are applied again by `load_index`.
+
+    `tokens_by` is the record of the tokeniser that made `lexical`'s tokens (index.tokeniser.current()
+    when not given); loading the index compares it with the tokeniser of the code that loads it.
     """
     engine = engine or engine_for_build(ann=ann)
     if len(chunks) != len(vectors):
@@ -132,6 +135,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "count": len(passages),
             "chunks": len(chunks),
             **stored,
+            "tokeniser": tokens_by or tokeniser.current(),
             "documents": [document_entry(d, counts[(d.doc_id, d.lang)] + counts[(d.doc_id, "")])
                           for d in documents],
             "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *engine.checked_files(), *sorted(
@@ -140,7 +144,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         replaced = _previous_manifest(folder)
-        _swap_in(tmp, folder)
+        atomic.replace_folder(tmp, folder)  # the old index stays whole and in place until the new one is
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         engine.discard(stored)
@@ -196,45 +200,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot; use two renames
-        return False
-    raise OSError(errno, os.strerror(errno), str(a))
-
-
-def _swap_in(new: Path, folder: Path) -> None:
-    """Replace `folder` by `new`; the old index stays whole and in place until the new one is.
-
-    On Linux the two folders are exchanged in one atomic step; elsewhere two renames leave a
-    moment with no folder (the old one waits beside it as `.NAME.old-PID`).
-    """
-    if not folder.exists():
-        os.rename(new, folder)
-        return
-    if _exchange(new, folder):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old index
-        return
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    os.rename(folder, old)
-    try:
-        os.rename(new, folder)
-    except BaseException:
-        os.rename(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def read_manifest(folder: Path) -> dict:
     """The manifest of the index in `folder`, checked for a format this version can read."""
     folder = Path(folder)
@@ -278,10 +243,16 @@ def _well_formed(manifest: dict) -> bool:
                     for d in documents))
 
 
-def load_index(folder: Path) -> Index:
-    """Load and verify an index folder; any damage is reported with the command that fixes it."""
+def load_index(folder: Path, check_tokens: bool = True) -> Index:
+    """Load and verify an index folder; any damage is reported with the command that fixes it.
+
+    An index whose tokens another tokeniser made raises index.tokeniser.TokeniserChanged: its lexical
+    search would quietly miss. `check_tokens=False` is for a rebuild that only reuses the vectors.
+    """
     folder = Path(folder)
     manifest = read_manifest(folder)
+    if check_tokens:
+        tokeniser.check(folder, manifest)
     rebuild = f"run: legco-rag build --index {folder}"
     for name, expected in manifest.get("files", {}).items():
         if not (folder / name).is_file():

@@ -34,12 +34,23 @@ def jieba_tokenizer():
     except OSError:
         pass  # jieba falls back to the system temp dir
     tokenizer.initialize()
-    # jieba's dictionary is Simplified, so words are added (and text segmented) in Simplified.
+    for word in user_words():
+        tokenizer.add_word(word, freq=100_000)
+    return tokenizer
+
+
+@functools.lru_cache(maxsize=None)
+def user_words() -> tuple[str, ...]:
+    """The words jieba learns from the glossary: each CJK run of two or more characters, folded.
+
+    jieba's dictionary is Simplified, so words are added (and text segmented) in Simplified.
+    """
+    words: dict[str, None] = {}
     for term in glossary.terms_zh():
         for run in CJK_RUN.findall(fold(term)):
             if len(run) >= 2:
-                tokenizer.add_word(to_simplified(run), freq=100_000)
-    return tokenizer
+                words[to_simplified(run)] = None
+    return tuple(words)
 
 
 def _cjk_tokens(run: str) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from ingest.charsets import SUPERSCRIPTS
 from ingest.passage import Passage
 
 # Coarsest first: lines, then sentence ends (Chinese, then English), then clauses, then anything.
@@ -47,7 +48,7 @@ _END = re.compile(rf"(?:[。！？；]+|;+(?={_CLOSE}(?:\s|[\u3000-\u9fff\uff00-
 _ABBREVIATION = re.compile(
     r"(?:\b(?:i\.e|e\.g|etc|para|paras|No|no|Nos|Mr|Ms|Mrs|Dr|Prof|Hon|cf|vs|Cap|approx|Ltd|Co|Inc|Dept|Govt"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Vol|pp|Art|Sec|St)|\b(?:[A-Z]\.)+[A-Z]|^\s*\(?\d+\)?)$")
-_LEADING = re.compile(r"^(?:[-•*·]\s+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*)+")  # list bullets, footnote markers left by the last stop
+_LEADING = re.compile(rf"^(?:[-•*·]\s+|[{SUPERSCRIPTS}]+\s*)+")  # list bullets, footnote markers left by the last stop
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

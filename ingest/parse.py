@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ingest.passage import Document, Passage
 from ingest.read import ReportWarning, date_of, read_report
-from ingest.refs import SUPERSCRIPTS, cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
+from ingest.charsets import SUPERSCRIPTS
+from ingest.refs import cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
 
 _PARA = re.compile(r"(\d{1,3})[.．](?!\d)\s*(.*)|(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\s+(.*)|$)")
 _ITEM = re.compile(r"(?:[-‧•·*]\s*)?[(（]([0-9]{1,2}|[a-z]{1,4}|[一二三四五六七八九十]{1,3})[)）]\s*(.*)")

@@ -7,7 +7,6 @@ session however many modules use it (it is cached in this module) and stopped at
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from fakes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 240  # seconds: loading the model on a busy 2-core machine can take a while
@@ -29,12 +30,6 @@ def _env() -> dict:
                PYTHONUNBUFFERED="1")
     env.pop("GRADIO_SERVER_PORT", None)
     return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_index(folder: Path) -> Path:

@@ -34,3 +34,14 @@ def project_cache_in_tmp(tmp_path_factory):
     mp.setenv("LEGCO_RAG_CACHE", str(tmp_path_factory.mktemp("cache")))
     yield
     mp.undo()
+
+
+@pytest.fixture
+def chat_server(monkeypatch):
+    """A fake chat-completions server on 127.0.0.1 for one test (fakes.ChatServer), reached without proxies."""
+    from fakes import ChatServer
+
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # the request must reach this server, not a proxy
+    with ChatServer() as server:
+        yield server

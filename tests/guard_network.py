@@ -165,7 +165,8 @@ def _hostile_index(tmp: Path) -> tuple[Path, Path]:
 
 
 def _start(tmp: Path, folder: Path):
-    from app_server import START_TIMEOUT, free_port, stop
+    from app_server import START_TIMEOUT, stop
+    from fakes import free_port
 
     port, log, out = free_port(), tmp / "serve-network.jsonl", open(tmp / "serve.log", "w", encoding="utf-8")
     url = f"http://127.0.0.1:{port}/"

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from assistant.answer import _WEAK, Answer, Quote, answer_question, compose, sentences
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
+from fakes import FixedRetriever
+from fakes import search_result as result  # the result a search returns, scores falling with rank
 
 DOC = "CB(2)1292/2025"
 SECTION = ("小組委員會的商議工作", "人工智能超算中心")
@@ -38,12 +40,6 @@ P67 = Passage(DOC, "67", ("建議",), "小組委員會建議政府當局：\n- (
               "並避免對個人資料的使用範圍設定過多限制(參閱上文第11段)；")
 
 PASSAGES = {p.label: p for p in (P14, P15, P16, FN6, P67_5, P67)}
-
-
-def result(question: str, *passages: Passage, answerable: bool = True, via: str = "search") -> SearchResult:
-    """A SearchResult as the retriever would return it, scores falling with rank."""
-    hits = tuple(Hit(p, 0.9 - 0.1 * i, via if i == 0 else "search") for i, p in enumerate(passages))
-    return SearchResult(question, answerable, hits, 0.9 if answerable else 0.1)
 
 
 def assert_verbatim(answer: Answer) -> None:
@@ -98,7 +94,7 @@ def test_cantonese_question_is_answered_with_chinese_citations():
 
 @pytest.mark.parametrize("lang, footnote, item", [
     ("zh-Hant", "〔註6〕", "〔第67(5)段〕"),
-    ("en", "[fn 6]", "[67(5)]"),
+    ("en", "[footnote 6]", "[para. 67(5)]"),
 ])
 def test_footnotes_and_recommendation_items_are_cited_as_the_report_numbers_them(lang, footnote, item):
     fn = compose(result("PFLOPS 算力單位", FN6), lang)
@@ -252,19 +248,8 @@ def test_to_json_carries_quotes_with_citations_and_the_passages_searched():
     assert obj["flagged"] == [] and obj["text"] == answer.text
 
 
-class FakeRetriever:
-    """Returns a fixed SearchResult for whatever is asked, and remembers the question and k."""
-
-    def __init__(self, *passages: Passage, answerable: bool = True):
-        self.passages, self.answerable, self.asked = passages, answerable, []
-
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        self.asked.append((question, k))
-        return result(question, *self.passages[:k], answerable=self.answerable)
-
-
 def test_answer_question_searches_then_composes_without_an_llm_by_default():
-    retriever = FakeRetriever(P15, P14)
+    retriever = FixedRetriever(result("香港2030年需要多少算力？", P15, P14))
     answer = answer_question(retriever, "香港2030年需要多少算力？", k=2)
 
     assert retriever.asked == [("香港2030年需要多少算力？", 2)]

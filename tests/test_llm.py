@@ -5,11 +5,6 @@ its reply and reads back what it was sent.
 """
 from __future__ import annotations
 
-import json
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from assistant.answer import Quote, answer_question, compose
@@ -17,6 +12,7 @@ from assistant.llm import (LLMError, LLMSettings, build_messages, chat, check_an
                            llm_answer, parse_label)
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
+from fakes import FixedRetriever, free_port
 
 DOC = "CB(2)1292/2025"
 SECTION = ("小組委員會的商議工作", "人工智能超算中心")
@@ -36,74 +32,12 @@ HITS = (Hit(P15, 0.9, linked=(FN6,)), Hit(P16, 0.8), Hit(P67_5, 0.7))
 RESULT = SearchResult(QUESTION, True, HITS, 0.9)
 
 
-class FakeLLM:
-    """What the fake server will say (reply, status) and what it was sent (requests)."""
-
-    def __init__(self):
-        self.reply = ""
-        self.status = 200
-        self.requests: list[dict] = []
-        self.settings: LLMSettings | None = None
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """A chat-completions server on 127.0.0.1, answering with `fake.reply`, for one test."""
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)  # the request must reach this server, not a proxy
-    fake = FakeLLM()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            if fake.status == 200:
-                payload = {"object": "chat.completion", "model": body["model"],
-                           "choices": [{"index": 0, "finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": fake.reply}}]}
-            else:
-                payload = {"error": {"message": "model 'fake-model' not found"}}
-            data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            self.send_response(fake.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):  # keep the test output quiet
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    fake.settings = LLMSettings(f"http://127.0.0.1:{httpd.server_port}/v1", "fake-model", "sk-test", timeout=5)
-    yield fake
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class FakeRetriever:
-    def __init__(self, result: SearchResult):
-        self.result = result
-
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        return self.result
-
-
 # ---- the five behaviours against the server --------------------------------------------------
 
-def test_a_good_reply_is_kept_with_its_citation_in_the_reports_form(server):
-    server.reply = f"顧問預計香港2030年需要約15 000 PFLOPS算力：「{SENTENCE}」[15]"
+def test_a_good_reply_is_kept_with_its_citation_in_the_reports_form(chat_server):
+    chat_server.reply = f"顧問預計香港2030年需要約15 000 PFLOPS算力：「{SENTENCE}」[15]"
 
-    answer = llm_answer(RESULT, server.settings, "zh-Hant")
+    answer = llm_answer(RESULT, chat_server.settings, "zh-Hant")
 
     assert answer.source == "llm" and answer.answerable
     assert answer.text == f"顧問預計香港2030年需要約15 000 PFLOPS算力：「{SENTENCE}」〔第15段〕"
@@ -112,20 +46,20 @@ def test_a_good_reply_is_kept_with_its_citation_in_the_reports_form(server):
     assert answer.hits == HITS
 
 
-def test_a_citation_of_a_passage_not_retrieved_is_removed_and_flagged(server):
-    server.reply = "香港2030年需要約15 000 PFLOPS的算力[15][99]，電力成本亦受關注 [第99段]。"
+def test_a_citation_of_a_passage_not_retrieved_is_removed_and_flagged(chat_server):
+    chat_server.reply = "香港2030年需要約15 000 PFLOPS的算力[15][99]，電力成本亦受關注 [第99段]。"
 
-    answer = llm_answer(RESULT, server.settings, "zh-Hant")
+    answer = llm_answer(RESULT, chat_server.settings, "zh-Hant")
 
     assert answer.text == "香港2030年需要約15 000 PFLOPS的算力〔第15段〕，電力成本亦受關注。"
     assert "99" not in answer.text
     assert answer.flagged == ("cited 第99段, which was not among the retrieved passages; removed",) * 2
 
 
-def test_a_fabricated_quote_is_flagged_and_marked_in_the_text(server):
-    server.reply = "報告指出「香港於2030年需要100萬PFLOPS的算力。」[15]"
+def test_a_fabricated_quote_is_flagged_and_marked_in_the_text(chat_server):
+    chat_server.reply = "報告指出「香港於2030年需要100萬PFLOPS的算力。」[15]"
 
-    answer = llm_answer(RESULT, server.settings, "zh-Hant")
+    answer = llm_answer(RESULT, chat_server.settings, "zh-Hant")
 
     assert answer.text == "報告指出⚠「香港於2030年需要100萬PFLOPS的算力。」〔第15段〕"
     assert answer.flagged == ("quote not found in the report: 香港於2030年需要100萬PFLOPS的算力。",)
@@ -135,7 +69,7 @@ def test_a_fabricated_quote_is_flagged_and_marked_in_the_text(server):
 def test_when_the_server_is_down_the_extractive_answer_comes_back_with_a_flag():
     settings = LLMSettings(f"http://127.0.0.1:{free_port()}/v1", "fake-model", timeout=5)
 
-    answer = answer_question(FakeRetriever(RESULT), QUESTION, llm=settings)
+    answer = answer_question(FixedRetriever(RESULT), QUESTION, llm=settings)
 
     assert answer.source == "extractive"
     assert answer.text == compose(RESULT, "zh-Hant").text
@@ -143,14 +77,14 @@ def test_when_the_server_is_down_the_extractive_answer_comes_back_with_a_flag():
     assert "could not reach the LLM at http://127.0.0.1:" in answer.flagged[0]
 
 
-def test_the_request_carries_the_rules_and_the_labelled_passages_as_data(server):
-    server.reply = f"「{SENTENCE}」[15]"
+def test_the_request_carries_the_rules_and_the_labelled_passages_as_data(chat_server):
+    chat_server.reply = f"「{SENTENCE}」[15]"
     result = SearchResult(QUESTION, True, (*HITS, Hit(EVIL, 0.6)), 0.9)
 
-    answer = answer_question(FakeRetriever(result), QUESTION, llm=server.settings)
+    answer = answer_question(FixedRetriever(result), QUESTION, llm=chat_server.settings)
 
     assert answer.source == "llm"
-    [request] = server.requests
+    [request] = chat_server.requests
     assert request["path"] == "/v1/chat/completions"
     assert request["headers"]["Authorization"] == "Bearer sk-test"
     body = request["body"]
@@ -174,18 +108,18 @@ def test_the_request_carries_the_rules_and_the_labelled_passages_as_data(server)
 
 # ---- more of the same, without the server ----------------------------------------------------
 
-def test_an_unanswerable_question_does_not_call_the_llm(server):
+def test_an_unanswerable_question_does_not_call_the_llm(chat_server):
     weak = SearchResult("議員人工有幾多？", False, HITS, 0.1)
 
-    answer = answer_question(FakeRetriever(weak), "議員人工有幾多？", llm=server.settings)
+    answer = answer_question(FixedRetriever(weak), "議員人工有幾多？", llm=chat_server.settings)
 
-    assert server.requests == [] and not answer.answerable and answer.source == "extractive"
+    assert chat_server.requests == [] and not answer.answerable and answer.source == "extractive"
 
 
-def test_an_http_error_falls_back_with_the_servers_reason(server):
-    server.status = 404
+def test_an_http_error_falls_back_with_the_servers_reason(chat_server):
+    chat_server.status = 404
 
-    answer = answer_question(FakeRetriever(RESULT), QUESTION, llm=server.settings)
+    answer = answer_question(FixedRetriever(RESULT), QUESTION, llm=chat_server.settings)
 
     assert answer.source == "extractive"
     assert "HTTP 404" in answer.flagged[0] and "model 'fake-model' not found" in answer.flagged[0]
@@ -201,7 +135,7 @@ def test_english_answers_get_english_citations_and_linked_footnotes_count_as_giv
     text, quotes, flagged = check_answer("About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [註6].",
                                          HITS, "en")
 
-    assert text == "About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [fn 6]."
+    assert text == "About 15,000 PFLOPS by 2030 [para. 15]; the unit is defined in [footnote 6]."
     assert flagged == () and quotes == ()
 
 
@@ -258,10 +192,10 @@ def test_an_uncited_quote_is_checked_against_all_given_passages_and_returned_ver
     assert flagged == () and quotes == (Quote("若電力成本過高", "16", DOC),)
 
 
-def test_an_answer_citing_nothing_it_was_given_is_flagged(server):
-    server.reply = "香港需要很多算力。"
+def test_an_answer_citing_nothing_it_was_given_is_flagged(chat_server):
+    chat_server.reply = "香港需要很多算力。"
 
-    answer = llm_answer(RESULT, server.settings, "zh-Hant")
+    answer = llm_answer(RESULT, chat_server.settings, "zh-Hant")
 
     assert answer.flagged == ("the answer cites none of the retrieved passages; check it against them",)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import index.atomic as atomic
 import index.store as store
 from assistant.cli import main
 from assistant.retrieve import Retriever
@@ -204,7 +205,7 @@ def test_rebuilding_over_an_index_swaps_it_whole(index_dir):
 
 
 def test_without_an_atomic_exchange_the_two_renames_still_leave_a_whole_index(index_dir, monkeypatch):
-    monkeypatch.setattr(store, "_exchange", lambda a, b: False)  # as on macOS or Windows
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)  # as on macOS or Windows
     build([BUNDLED], index_dir, HashEmbedder(), progress=False)
     assert len(load_index(index_dir).passages) == BUNDLED_COUNT and siblings(index_dir) == ["index"]
 
@@ -224,7 +225,7 @@ KILLED_BUILD = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path[:0] = [{root!r}, {tests!r}]
-    import index.build, index.store
+    import index.atomic, index.build, index.store
     from fakes import HashEmbedder
 
     stage, report, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
@@ -246,12 +247,12 @@ KILLED_BUILD = textwrap.dedent('''
             pause()
     index.store.LexicalIndex.save = save_then_pause
 
-    swap = index.store._swap_in
+    swap = index.atomic.replace_folder
     def pause_then_swap(new, target):
         if stage == "swapping":  # the new index is complete beside the old one
             pause()
         swap(new, target)
-    index.store._swap_in = pause_then_swap
+    index.atomic.replace_folder = pause_then_swap
 
     index.build.build([report], folder, Slow(), progress=False)
 ''')

@@ -115,7 +115,7 @@ def test_two_quotes_are_both_marked_and_overlapping_ones_merged():
 
 @pytest.mark.parametrize("label, lang, shown", [
     ("15", "zh-Hant", "第15段"), ("15", "yue", "第15段"), ("15", "zh-Hans", "第15段"), ("15", "en", "para. 15"),
-    ("67(5)", "zh-Hant", "第67(5)段"), ("67(5)", "en", "67(5)"), ("fn6", "zh-Hant", "註6"), ("fn6", "en", "fn 6"),
+    ("67(5)", "zh-Hant", "第67(5)段"), ("67(5)", "en", "para. 67(5)"), ("fn6", "zh-Hant", "註6"), ("fn6", "en", "footnote 6"),
     ("appendix2", "zh-Hant", "附錄2"), ("appendix2", "en", "Appendix 2"),
 ])
 def test_a_chip_shows_the_citation_in_the_reports_form(label, lang, shown):
