@@ -2,7 +2,7 @@
 written with fpdf2 and the system's Noto CJK font, a running header and "- n -" page numbers on each
 page; then `build` indexes it with the real model, timed as read + parse, chunk, embed and write.
 
-    python -m eval.pdf_build                     # writes /tmp/report-100.pdf, builds /tmp/report-100.index
+    python -m eval.pdf_build                     # writes /tmp/legco-rag-100pages.pdf, builds /tmp/legco-rag-100pages.index
     python -m eval.pdf_build --pages 20 --pdf /tmp/r20.pdf
 """
 from __future__ import annotations
@@ -58,7 +58,9 @@ def write_pdf(path: Path, pages: int) -> int:
         pdf.add_page()
         for line in report_lines(copies):
             pdf.set_font("cjk", size=11)
-            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+            # fpdf2 wraps only at spaces, and a Chinese paragraph is one long "word": a no-break space
+            # keeps a paragraph's number on its first line, as a word processor prints it.
+            pdf.multi_cell(0, 7, re.sub(r"^(\d+\.|- \(\w+\)) ", "\\1\u00a0", line), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
             if pdf.page_no() > pages:
                 break
@@ -87,8 +89,8 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=100)
-    ap.add_argument("--pdf", type=Path, default=Path("/tmp/report-100.pdf"))
-    ap.add_argument("--index", type=Path, default=Path("/tmp/report-100.index"))
+    ap.add_argument("--pdf", type=Path, default=Path("/tmp/legco-rag-100pages.pdf"))
+    ap.add_argument("--index", type=Path, default=Path("/tmp/legco-rag-100pages.index"))
     args = ap.parse_args(argv)
 
     pages = write_pdf(args.pdf, args.pages)
