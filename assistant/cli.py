@@ -123,12 +123,14 @@ def cmd_remove(args) -> None:
 
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
+    from assistant.followup import WithHistory, check_history
     from assistant.retrieve import check_question
 
     question = check_question(args.question)  # refuse before loading anything
+    history = check_history(args.history)
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    retriever = open_retriever(args.index, args.model)
+    retriever = WithHistory(open_retriever(args.index, args.model), history)
     if args.json:
         print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
         return
@@ -202,6 +204,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=None, help=f"index folder (default: {default_index_dir()})")
     p.add_argument("--model", default=None, help="must match the model the index was built with")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
+                   help="an earlier question of the conversation, repeated oldest first "
+                        "(e.g. ask \"那費用呢？\" --history \"香港2030年需要多少算力？\")")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__)
@@ -225,6 +230,13 @@ def _one_line_warnings(show):
     return showwarning
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of a closed pipe says nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     from ingest.read import ReportWarning
 
@@ -237,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"legco-rag: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `legco-rag passages | head`: the reader has gone; end quietly, as cat does
+        _quiet_stdout()
+        return 0
     except OSError as e:  # a path the user gave cannot be read or written: permissions, a full disk
         where = f": '{e.filename}'" if e.filename else ""
         print(f"legco-rag: error: {e.strerror or e}{where}", file=sys.stderr)

@@ -115,8 +115,12 @@ def _cited(answer) -> list[tuple[str, str]]:
     return out
 
 
-def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[str, str]]) -> str:
-    """Turn the bracketed citations in an (escaped) answer text into chips: 〔第15段〕 → [第15段]."""
+def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[str, str]],
+                  placed: set[tuple[str, str]] | None = None) -> str:
+    """Turn the bracketed citations in an (escaped) answer text into chips: 〔第15段〕 → [第15段].
+
+    placed: filled with the (doc, label) of every chip made, so they are not listed again below.
+    """
     keys = list(cited) + [(h.passage.doc, h.passage.label) for h in answer.hits]
     found: dict[str, tuple[str, str]] = {}
     for doc, label in keys:
@@ -128,6 +132,8 @@ def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[
 
     def chip(m: re.Match) -> str:
         doc, label = found[m.group(0)]
+        if placed is not None:
+            placed.add((doc, label))
         kind = "cited" if (doc, label) in cited else "related"
         return citation_chip(doc, label, answer.lang, turn, kind)
 
@@ -137,22 +143,25 @@ def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[
 def answer_html(answer, turn: int | None = None) -> str:
     """An assistant.answer.Answer as a chat bubble: its text, then its citations as chips.
 
-    Chips for the quoted passages come first ("引文 Citations"); the other passages the search
-    returned follow as "其他相關段落 Also relevant", so a reader can open any of them.
+    Each citation is shown once: where the text cites it, or else in a row below ("引文 Citations");
+    the other passages the search returned follow as "其他相關段落 Also relevant", so a reader can
+    open any of them. A copy button carries the answer as plain text with full citations.
     """
     cited = _cited(answer)
-    body = _inline_chips(escape(answer.text), answer, turn, cited).replace("\n", "<br>")
+    placed: set[tuple[str, str]] = set()
+    body = _inline_chips(escape(answer.text), answer, turn, cited, placed).replace("\n", "<br>")
     cls = "answer" if answer.answerable else "answer answer-weak"
     parts = [f'<div class="{cls}"><div class="answer-text">{body}</div>']
     for note in answer.flagged:
         parts.append(f'<div class="flag">⚠ {_text(note)}</div>')
-    if cited:
-        chips = "".join(citation_chip(d, l, answer.lang, turn, "cited") for d, l in cited)
+    unplaced = [key for key in cited if key not in placed]
+    if unplaced:
+        chips = "".join(citation_chip(d, l, answer.lang, turn, "cited") for d, l in unplaced)
         parts.append(f'<div class="chips"><span class="chips-label">引文 Citations</span>{chips}</div>')
     others = []
     for h in answer.hits:
         key = (h.passage.doc, h.passage.label)
-        if key not in cited and key not in others:
+        if key not in cited and key not in placed and key not in others:
             others.append(key)
     if others:
         chips = "".join(citation_chip(d, l, answer.lang, turn, "related") for d, l in others)
@@ -160,6 +169,7 @@ def answer_html(answer, turn: int | None = None) -> str:
         parts.append(f'<div class="chips chips-related"><span class="chips-label">{title}</span>{chips}</div>')
     if getattr(answer, "source", "extractive") == "llm":
         parts.append('<div class="source">由語言模型撰寫，引文已核對 · Written by an LLM, quotes checked</div>')
+    parts.append(f'<div class="tools">{copy_button(answer_copy_text(answer))}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -191,12 +201,22 @@ def _snippet(text: str, n: int = SNIPPET_CHARS) -> str:
     return escape(text if len(text) <= n else text[:n] + "…")
 
 
+def official_url(document: Document | None) -> str:
+    """The official document's web address from its metadata (a `url` in the sidecar), if it is http(s)."""
+    url = str(getattr(document, "url", "") or "")
+    return url if re.match(r"https?://", url, re.I) else ""
+
+
 def document_line(document: Document | None, doc_id: str) -> str:
-    """'title · id · date' for the top of the panel and the report view."""
+    """'title · id · date' for the top of the panel and the report view, and a link to the official
+    document when the metadata gives one."""
     bits = [f'<span class="doc-title">{escape(document.title)}</span>'] if document and document.title else []
     bits.append(f'<span class="doc-id">{escape(doc_id)}</span>')
     if document and document.date:
         bits.append(f'<span class="doc-date">{escape(document.date)}</span>')
+    if url := official_url(document):
+        bits.append(f'<a class="doc-url" href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
+                    f'官方文件 Official document ↗</a>')
     return '<div class="doc-line">' + '<span class="sep">·</span>'.join(bits) + "</div>"
 
 
@@ -215,7 +235,8 @@ def passage_html(passage: Passage, document: Document | None = None, highlight: 
              f'<div class="panel-label" data-label="{escape(passage.label)}">{escape(zh)}'
              f'<span class="panel-label-en">{escape(en)}</span></div>',
              f'<div class="panel-path">{escape(path)}</div>',
-             f'<div class="panel-text">{highlight_html(passage.text, highlight)}</div>']
+             f'<div class="panel-text">{highlight_html(passage.text, highlight)}</div>',
+             f'<div class="tools">{copy_button(quote_with_citation(passage.text, passage.doc, passage.label, lang))}</div>']
     footnotes = [q for q in linked if q.label in passage.footnotes]
     others = [q for q in linked if q.label not in passage.footnotes]
     if footnotes:
@@ -291,6 +312,12 @@ def sections(passages: Sequence[Passage]) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+def in_section(passage: Passage, section: tuple[str, tuple[str, ...]]) -> bool:
+    """Whether `passage` is shown under `section` (doc, headings): in it or in one of its sub-sections."""
+    doc, path = section
+    return passage.doc == doc and section_of(passage)[:len(path)] == path
+
+
 def _anchor(doc: str, label: str) -> str:
     return "rp-" + re.sub(r"[^0-9A-Za-z]+", "-", f"{doc}-{label}").strip("-")
 
@@ -306,7 +333,7 @@ def report_html(passages: Sequence[Passage], documents: dict[str, Document] | No
     parts = ['<div class="report">']
     doc, path, shown = None, (), 0
     for p in reading_order(passages):
-        if section and (p.doc, section_of(p)) != section:
+        if section and not in_section(p, section):
             continue
         shown += 1
         if p.doc != doc:
@@ -340,3 +367,75 @@ def header_html(documents: dict[str, Document], count: int) -> str:
             f'<span class="app-title-en">LegCo Report Search</span></div>'
             f'<div class="app-sub">每個答案均直接引用報告原文並註明段落 · Every answer quotes the report '
             f'verbatim and cites the paragraph · {count} 段 passages</div>{docs}</div>')
+
+
+# ---- share and cite --------------------------------------------------------------------------
+
+def quote_with_citation(text: str, doc: str, label: str, lang: str = "zh") -> str:
+    """A quote as plain text with its full citation, for pasting elsewhere:
+    「…」(CB(2)1292/2025，第15段) in Chinese, "…" (LC Paper CB(2)1292/2025, para. 15) in English."""
+    if form(lang) == "en":
+        return f'"{text}" (LC Paper {doc}, {citation_text(label, "en")})'
+    return f"「{text}」({doc}，{citation_text(label, 'zh')})"
+
+
+def answer_copy_text(answer) -> str:
+    """What an answer's copy button copies: each quote with its full citation, one a line (or the
+    answer's own text when it quotes nothing, e.g. when the report does not answer)."""
+    if not answer.quotes:
+        return answer.text
+    return "\n".join(quote_with_citation(q.text, q.doc, q.label, answer.lang) for q in answer.quotes)
+
+
+def copy_button(text: str) -> str:
+    """A button that copies `text` (the app's page script reads its value; newlines kept as &#10;)."""
+    return (f'<button type="button" class="copy-btn" value="{escape(text).replace(chr(10), "&#10;")}" '
+            f'title="複製（連引文） · Copy with citation">複製 · Copy</button>')
+
+
+def conversation_markdown(answers: Sequence, documents: dict[str, Document]) -> str:
+    """A conversation as Markdown: the reports' titles and dates, then each question with its quotes
+    and their full citations (or the answer's text when it quotes nothing)."""
+    lines = ["# 立法會報告引文搜尋 · LegCo Report Search", ""]
+    for d in documents.values():
+        about = " · ".join(bit for bit in (d.title, d.doc_id, d.date) if bit)
+        url = official_url(d)
+        lines.append(f"- 報告 Report: {about}" + (f" <{url}>" if url else ""))
+    for n, answer in enumerate(answers, 1):
+        lines += ["", f"## {n}. {' '.join(answer.question.split())}", ""]
+        if answer.quotes:
+            lines += [f"> {quote_with_citation(q.text, q.doc, q.label, answer.lang)}\n>" for q in answer.quotes]
+            lines[-1] = lines[-1].removesuffix("\n>")
+        else:
+            lines.append(answer.text)
+    return "\n".join(lines) + "\n"
+
+
+def example_buttons(questions: Sequence[str]) -> str:
+    """Example questions as buttons; the page script asks one when it is clicked."""
+    buttons = "".join(f'<button type="button" class="example-q" value="{escape(q)}">{escape(q)}</button>'
+                      for q in questions)
+    return f'<div class="examples"><span class="examples-label">示例問題 · Try</span>{buttons}</div>'
+
+
+# ---- the evaluation tab ----------------------------------------------------------------------
+
+def eval_case_html(case: dict, passages: dict[tuple[str, str], Passage], doc: str) -> str:
+    """One question the evaluation got wrong: why, the gold passages and the ranked ones, each a chip.
+
+    case: a row of eval.run.missed (question, why, gold and ranked labels); passages: by (doc, label).
+    """
+    gold = list(case.get("gold", []))
+
+    def item(label: str, mark: str = "") -> str:
+        p = passages.get((doc, label))
+        text = _snippet(p.text, 120) if p else "（索引中沒有這段 · not in the index）"
+        return f'<li>{mark}{citation_chip(doc, label, kind="linked")}<span class="snippet">{text}</span></li>'
+
+    ranked = "".join(item(label, "✓ " if label in gold else "") for label in case.get("ranked", []))
+    golds = "".join(item(label) for label in gold) or "<li>（報告沒有答案 · the report does not answer）</li>"
+    return (f'<div class="eval-case"><div class="eval-q">{_text(str(case.get("question", "")))}</div>'
+            f'<div class="eval-why">{escape(str(case.get("id", "")))} · {escape(str(case.get("why", "")))}</div>'
+            f'<div class="panel-block"><div class="panel-h">正確段落 Gold</div><ul class="linked-list">{golds}</ul></div>'
+            f'<div class="panel-block"><div class="panel-h">排名 Ranked</div><ol class="linked-list eval-ranked">'
+            f'{ranked}</ol></div></div>')

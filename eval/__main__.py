@@ -20,7 +20,7 @@ def cmd_run(args) -> None:
     """Run every question through the app's retrieval; print the metrics table, write the JSON."""
     from assistant.open_index import open_retriever
     from assistant.retrieve import Settings
-    from eval.run import evaluate_retriever, load_questions, table
+    from eval.run import describe, evaluate_retriever, load_questions, table
 
     questions = load_questions(Path(args.questions), args.split)
     retriever = open_retriever(args.index)
@@ -29,13 +29,23 @@ def cmd_run(args) -> None:
         from dataclasses import replace
 
         retriever.settings = replace(retriever.settings, **overrides)
+    print(describe(args.questions, args.split, retriever), flush=True)
     report = evaluate_retriever(retriever, questions, args.k,
-                                {"questions": str(args.questions), "split": args.split})
+                                {"questions": str(args.questions), "split": args.split},
+                                track=_progress_bar(len(questions)))
     print(table(report["metrics"]))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
+
+
+def _progress_bar(total: int):
+    """A tqdm bar on stderr while the questions run; none when stderr is not a terminal (logs, pipes)."""
+    from tqdm import tqdm
+
+    return lambda questions: tqdm(questions, total=total, desc="questions", unit="q", file=sys.stderr,
+                                  disable=not sys.stderr.isatty(), leave=False)
 
 
 def cmd_bench(args) -> None:

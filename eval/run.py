@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.followup import search_with_history
 from eval.metrics import evaluate
 from ingest.passage import InputError
 
@@ -35,12 +37,22 @@ def load_questions(path: Path = QUESTIONS, split: str = "all") -> list[dict]:
     return rows
 
 
-def run(retriever, questions: list[dict], k: int = 10) -> list[dict]:
-    """One result per question: distinct labels best first (at most k), answerable, score, latency."""
+Track = Callable[[Iterable[dict]], Iterable[dict]]  # wraps the questions to show progress (tqdm, gr.Progress)
+
+
+def _untracked(questions: Iterable[dict]) -> Iterable[dict]:
+    return questions
+
+
+def run(retriever, questions: list[dict], k: int = 10, track: Track = _untracked) -> list[dict]:
+    """One result per question: distinct labels best first (at most k), answerable, score, latency.
+
+    track: wraps the questions as they are asked, e.g. `lambda qs: tqdm(qs, total=len(questions))`.
+    """
     results = []
-    for q in questions:
+    for q in track(questions):
         start = time.perf_counter()
-        result = retriever.search(q["question"], k=k)
+        result = search_with_history(retriever, q["question"], q.get("history"), k=k)
         latency = (time.perf_counter() - start) * 1000
         results.append({
             "id": q["id"],
@@ -97,9 +109,39 @@ def table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate_retriever(retriever, questions: list[dict], k: int = 10, config: dict | None = None) -> dict:
+def describe(questions_file: str | Path, split: str, retriever) -> str:
+    """The line that opens a run's output: which questions, split, mode and index it used."""
+    settings = retriever.settings
+    mode = settings.mode + ("" if settings.normalise else ", no normalising")
+    return f"questions {questions_file} · split {split} · mode {mode} · index {retriever.index.folder}"
+
+
+def missed(questions: list[dict], results: list[dict]) -> list[dict]:
+    """The labelled questions the retrieval got wrong, each with why: the top passage is not a gold one,
+    the report was taken not to answer an answerable question, or a question it cannot answer was answered."""
+    by_id = {r["id"]: r for r in results}
+    out = []
+    for q in questions:
+        if "relevant" not in q or q["id"] not in by_id:
+            continue
+        r = by_id[q["id"]]
+        gold = list(q["relevant"])
+        if gold and not r["answerable"]:
+            why = "false abstention"
+        elif gold and (not r["ranked"] or r["ranked"][0] not in gold):
+            why = "top passage not gold"
+        elif not gold and r["answerable"]:
+            why = "answered a question the report does not answer"
+        else:
+            continue
+        out.append({**q, "why": why, "ranked": r["ranked"], "gold": gold})
+    return out
+
+
+def evaluate_retriever(retriever, questions: list[dict], k: int = 10, config: dict | None = None,
+                       track: Track = _untracked) -> dict:
     """The `python -m eval run` output: config, metrics and per-question results."""
-    results = run(retriever, questions, k)
+    results = run(retriever, questions, k, track)
     return {
         "config": {"k": k, "model": retriever.index.model, "index": str(retriever.index.folder),
                    "settings": asdict(retriever.settings), **(config or {})},

@@ -83,8 +83,13 @@ def app_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_index, tmp_path_factory) -> str:
-    """The URL of the app serving `app_index`, started once per session."""
+def app_url(request, tmp_path_factory) -> str:
+    """The URL of the app serving `app_index`, started once per session; LEGCO_RAG_TEST_APP_URL points
+    the browser tests at an app already running on the bundled report instead (while iterating)."""
+    if running := os.environ.get("LEGCO_RAG_TEST_APP_URL"):
+        yield running.rstrip("/") + "/"
+        return
+    app_index = request.getfixturevalue("app_index")
     if "url" not in _cache:
         log = tmp_path_factory.mktemp("app-log") / "serve.log"
         _cache["proc"], _cache["url"] = start_app(app_index, log)

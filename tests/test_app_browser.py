@@ -38,7 +38,7 @@ def ask(page, question: str):
 
 
 def chips(answer) -> list[str]:
-    return [t.strip() for t in answer.locator(".chips .cite-chip").all_inner_texts()]
+    return [t.strip() for t in answer.locator(".cite-chip.cite-cited").all_inner_texts()]
 
 
 def settle(page) -> None:
@@ -65,7 +65,7 @@ def test_chinese_question_cites_paragraph_15_and_opens_it(page):
     page.locator("#cite-panel .fn-list .cite-chip", has_text="註6").click()
     panel_shows(page, "註6", "PFLOPS")
     # …and the chip in the answer brings paragraph 15 back, the quoted sentence marked.
-    answer.locator(".chips .cite-chip", has_text="第15段").click()
+    answer.locator(".cite-chip.cite-cited", has_text="第15段").click()
     panel_shows(page, "第15段", "15 000 PFLOPS")
     assert "2030年將需要約15 000 PFLOPS" in page.locator("#cite-panel mark").first.inner_text()
     assert "人工智能超算中心" in page.locator("#cite-panel .panel-path").inner_text()
@@ -86,7 +86,7 @@ def test_english_question_cites_para_48_and_opens_it(page):
     page.locator("#cite-panel .cite-nav").last.click()
     page.wait_for_function("!document.querySelector('#cite-panel .panel-label')"
                            ".textContent.startsWith('第48段')", timeout=15_000)
-    answer.locator(".chips .cite-chip", has_text="para. 48").click()
+    answer.locator(".cite-chip.cite-cited", has_text="para. 48").click()
     panel_shows(page, "第48段", "340萬登記用戶")
     assert "para. 48" in page.locator("#cite-panel .panel-label").inner_text()
 
@@ -114,7 +114,7 @@ def test_empty_and_overlong_questions_get_a_friendly_message(page):
     note = ask(page, "   ")
     assert "請先輸入問題" in note.inner_text()
     note = ask(page, "算力" * 600)
-    assert "keep it under" in note.inner_text()
+    assert "keep it under" in note.inner_text() and "請少於 1000 字" in note.inner_text()  # the reason in both
     assert page.locator("#chat .cite-chip").count() == 0
 
 
@@ -133,3 +133,23 @@ def test_report_view_reads_around_an_opened_citation(page):
     settle(page)
     page.screenshot(path=str(SHOTS / "03-report.png"))
     assert page.outside == []
+
+
+def test_examples_are_in_view_on_load_and_clicking_one_asks_it(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    examples = page.locator("#examples .example-q")
+    assert examples.count() == 4
+    for i in range(4):
+        box = examples.nth(i).bounding_box()
+        assert box["y"] + box["height"] <= 900, box
+    examples.nth(3).click()
+    answer = page.locator("#chat .answer").first
+    answer.wait_for(timeout=ANSWER_TIMEOUT)
+    assert "para. 48" in chips(answer)
+
+
+def test_a_counter_shows_when_a_question_nears_the_limit(page):
+    page.fill("#question textarea", "算" * 100)
+    assert page.locator("#char-count").inner_text().strip() == ""
+    page.fill("#question textarea", "算" * 900)
+    page.wait_for_function("document.querySelector('#char-count').innerText.includes('900 / 1000')", timeout=5_000)

@@ -6,7 +6,11 @@ import hashlib
 import numpy as np
 import pytest
 
-from eval.bench import Latency, Target, _sizes, latency, scale, table, targets, time_each
+from eval.bench import sizes_from
+from eval.bench_report import table
+from eval.scale import scale
+from eval.targets import Target, targets
+from eval.timing import Latency, latency, time_each
 from eval.synthetic import (Sentences, neighbour_cosines, report_sentences, split_report, synthetic_corpus,
                             synthetic_queries, synthetic_vectors)
 from ingest.passage import InputError
@@ -60,10 +64,10 @@ def test_sizes_are_parsed_and_checked():
     class Args:
         sizes = "10_000,200000"
 
-    assert _sizes(Args) == [10_000, 200_000]
+    assert sizes_from(Args) == [10_000, 200_000]
     Args.sizes = "ten"
     with pytest.raises(InputError, match="--sizes"):
-        _sizes(Args)
+        sizes_from(Args)
 
 
 def test_report_sentences_split_on_chinese_full_stops_and_drop_markup():

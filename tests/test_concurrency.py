@@ -41,8 +41,10 @@ def test_every_queued_event_has_an_explicit_limit_and_the_queue_is_bounded(tmp_p
     build([MINI], tmp_path / "index", HashEmbedder(), progress=False)
     demo = app.build_app(Retriever(load_index(tmp_path / "index"), HashEmbedder()))
     queued = {(f.name, f.concurrency_id, f.concurrency_limit) for f in demo.fns.values() if f.queue}
-    assert queued == {("respond", "model", app.MODEL_CONCURRENCY), ("ask", "model", app.MODEL_CONCURRENCY),
-                      ("open_citation", "panel", app.PANEL_CONCURRENCY), ("show_section", "panel", app.PANEL_CONCURRENCY)}
+    model = {(name, "model", app.MODEL_CONCURRENCY) for name in ("respond", "ask", "on_load", "run_evaluation")}
+    panel = {(name, "panel", app.PANEL_CONCURRENCY)
+             for name in ("open_citation", "show_section", "clear", "export", "chart_of", "show_missed")}
+    assert queued == model | panel
     assert app.MODEL_CONCURRENCY == 1  # one model on shared CPU cores: parallel searches only slice them thinner
     assert demo._queue.max_size == app.QUEUE_MAX_SIZE and app.QUEUE_MAX_SIZE > 0
 

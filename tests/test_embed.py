@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import DEFAULT_MODEL, MARKER, Embedder, load_embedder, materialise_default_model
+from index.embed import DEFAULT_MODEL, Embedder, load_embedder
+from index.model_folder import MARKER, materialise_default_model
 from ingest.passage import InputError
 
 pytestmark = pytest.mark.model

@@ -7,8 +7,9 @@ import pytest
 
 from assistant.answer import Answer, Quote
 from assistant.render import (
-    answer_html, chip_key, citation_chip, find_quote, highlight_html, message_html, neighbours,
-    parse_chip_key, passage_html, question_html, reading_order, report_html, section_of, sections,
+    answer_copy_text, answer_html, chip_key, citation_chip, conversation_markdown, copy_button, eval_case_html,
+    example_buttons, find_quote, highlight_html, message_html, neighbours, parse_chip_key, passage_html,
+    question_html, quote_with_citation, reading_order, report_html, section_of, sections,
 )
 from assistant.retrieve import Hit
 from ingest.passage import Document, Passage
@@ -138,17 +139,24 @@ def test_a_malformed_chip_key_is_refused(key):
         parse_chip_key(key)
 
 
-def test_an_answer_is_followed_by_chips_for_its_citations_then_the_other_hits():
+def test_each_citation_is_shown_once_inline_then_the_other_hits():
     html = answer_html(answer(), turn=3)
-    cited, related = html.split('class="chips chips-related"')
-    assert chip_texts(cited.split('class="chips"')[1]) == ["第15段"]
+    text, related = html.split('class="chips chips-related"')
+    assert 'class="chips"' not in text  # no second row repeating the inline chip
+    assert chip_texts(text) == ["第15段"]
     assert chip_texts(related) == ["第16段"]
-    assert chip_keys(html)[-2:] == [f"3|{DOC}|15", f"3|{DOC}|16"]
+    assert chip_keys(html) == [f"3|{DOC}|15", f"3|{DOC}|16"]
+
+
+def test_a_quote_the_text_does_not_cite_inline_gets_a_chip_in_the_citations_row():
+    html = answer_html(answer(text="報告指出：一句話。"), turn=0)
+    row = html.split('<div class="chips">')[1]
+    assert chip_texts(row.split("chips-related")[0]) == ["第15段"]
 
 
 def test_the_bracketed_citation_in_the_answer_text_becomes_a_chip():
     html = answer_html(answer(), turn=0)
-    text = html.split('<div class="chips"')[0]
+    text = html.split('<div class="chips')[0]
     assert "〔第15段〕" not in text
     assert f"「{QUOTE}」" in text
     assert chip_texts(text) == ["第15段"]
@@ -157,7 +165,7 @@ def test_the_bracketed_citation_in_the_answer_text_becomes_a_chip():
 def test_an_english_answer_has_english_chips():
     html = answer_html(answer(lang="en", text=f"The report says:\n“{QUOTE}” [para. 15]"), 0)
     assert "[para. 15]" not in html
-    assert chip_texts(html) == ["para. 15", "para. 15", "para. 16"]
+    assert chip_texts(html) == ["para. 15", "para. 16"]
 
 
 def test_an_unanswerable_answer_offers_the_closest_passages_as_chips():
@@ -220,3 +228,75 @@ def test_the_report_view_has_headings_once_and_marks_the_current_passage():
 def test_the_report_view_can_show_one_section():
     html = report_html(PASSAGES, {DOC: DOCUMENT}, section=(DOC, ("建議", "數字基礎建設")))
     assert chip_texts(html) == ["第67(3)段"]
+
+
+def test_a_section_shows_everything_under_it_including_its_sub_sections():
+    intro = Passage(DOC, "66", ("建議",), "小組委員會建議政府當局：")
+    html = report_html((intro, *PASSAGES), {DOC: DOCUMENT}, section=(DOC, ("建議",)))
+    assert chip_texts(html) == ["第66段", "第67(3)段"]
+
+
+# ---- share and cite ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("label, lang, copied", [
+    ("15", "zh-Hant", "「一句。」(CB(2)1292/2025，第15段)"),
+    ("fn6", "yue", "「一句。」(CB(2)1292/2025，註6)"),
+    ("15", "en", '"一句。" (LC Paper CB(2)1292/2025, para. 15)'),
+])
+def test_a_copied_quote_carries_its_full_citation_with_the_paper_number(label, lang, copied):
+    assert quote_with_citation("一句。", DOC, label, lang) == copied
+
+
+def test_an_answers_copy_button_holds_each_quote_with_its_citation():
+    html = answer_html(answer(), 0)
+    assert answer_copy_text(answer()) == f"「{QUOTE}」({DOC}，第15段)"
+    assert f'class="copy-btn" value="「{QUOTE}」({DOC}，第15段)"' in html
+
+
+def test_an_answer_quoting_nothing_copies_its_own_text():
+    weak = answer(answerable=False, quotes=(), text="報告似乎沒有談及這個問題。")
+    assert answer_copy_text(weak) == "報告似乎沒有談及這個問題。"
+
+
+def test_the_copy_button_escapes_its_text_and_keeps_newlines():
+    html = copy_button('a"<b>\nc')
+    assert 'value="a&quot;&lt;b&gt;&#10;c"' in html
+
+
+def test_the_panel_has_a_copy_button_for_its_passage():
+    assert f'value="「{P16.text}」({DOC}，第16段)"' in passage_html(P16, DOCUMENT)
+
+
+def test_the_panel_links_to_the_official_document_only_for_a_web_address():
+    class WithUrl:
+        doc_id, title, date = DOC, "報告", "2025-06-25"
+        url = "https://www.legco.gov.hk/x.pdf"
+
+    assert 'href="https://www.legco.gov.hk/x.pdf"' in passage_html(P16, WithUrl())
+    WithUrl.url = "javascript:alert(1)"
+    assert "href=" not in passage_html(P16, WithUrl())
+    assert "href=" not in passage_html(P16, DOCUMENT)
+
+
+def test_the_exported_conversation_holds_the_report_every_question_quote_and_citation():
+    en = answer(lang="en", text=f"The report says:\n「{QUOTE}」 [para. 15]")
+    md = conversation_markdown([answer(), en], {DOC: DOCUMENT})
+    assert "發展智慧城市事宜小組委員會報告 · CB(2)1292/2025 · 2025-06-25" in md
+    assert "## 1. 香港2030年需要多少算力？" in md and "## 2. " in md
+    assert f"> 「{QUOTE}」({DOC}，第15段)" in md
+    assert f'> "{QUOTE}" (LC Paper {DOC}, para. 15)' in md
+
+
+def test_example_questions_are_escaped_buttons():
+    html = example_buttons(["<b>x</b>"])
+    assert "<b>" not in html and 'value="&lt;b&gt;x&lt;/b&gt;"' in html
+
+
+def test_a_missed_evaluation_question_shows_gold_and_ranked_passages_as_chips():
+    case = {"id": "q1", "question": "<i>算力</i>？", "why": "top passage not gold", "gold": ["15"], "ranked": ["16", "15"]}
+    html = eval_case_html(case, {(DOC, "15"): P15, (DOC, "16"): P16}, DOC)
+    assert "<i>" not in html
+    gold, ranked = html.split("排名 Ranked")
+    assert chip_texts(gold) == ["第15段"]
+    assert chip_texts(ranked) == ["第16段", "第15段"]
+    assert ranked.count("✓ ") == 1 and ranked.index("✓ ") > ranked.index("第16段</button>")  # the gold one, second

@@ -84,3 +84,15 @@ def test_opening_every_passage_of_the_report_in_the_panel_runs_nothing(page):
         shown.append(page.locator("#cite-panel .panel-text").inner_text())
     assert sum("<" in text for text in shown) >= 4  # paragraphs 1–3, the items and the footnote carry markup
     nothing_ran(page)
+
+
+def test_a_conversation_restored_from_the_browsers_storage_is_shown_as_text(page, hostile_app):
+    question = '<img src=x onerror="window.__xss=1">委員對網頁腳本注入有何關注？'
+    page.fill("#question textarea", question)
+    page.click("#ask-btn")
+    page.locator("#chat .answer").first.wait_for(timeout=ANSWER_TIMEOUT)
+    page.wait_for_function("document.querySelectorAll('.pending').length === 0", timeout=15_000)
+    page.goto(hostile_app["url"])  # the history comes back from localStorage
+    page.locator("#chat .answer").first.wait_for(timeout=ANSWER_TIMEOUT)
+    assert '<img src=x onerror="window.__xss=1">' in page.locator("#chat .q-text").first.inner_text()
+    nothing_ran(page)

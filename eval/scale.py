@@ -1,0 +1,270 @@
+"""The scale section: the chosen ANN index and BM25 over synthetic collections of growing size.
+
+Per size: vectors drawn around real embeddings (eval/synthetic.py), exact search as the ground
+truth, the index the build would choose (build s, disk MB, recall@10, p50 with and without the
+query embedded), BM25 over synthetic passages, the project's Retriever over them, and the
+resident memory of it all measured in a fresh process.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from eval.fresh_process import in_fresh_process, say
+from eval.memory import folder_mb, peak_rss_mb, rss_mb
+from eval.timing import time_each
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+SCALE_QUERIES = 200  # synthetic query vectors per size, for recall and latency
+RETRIEVER_QUESTIONS = 20  # questions timed through the project's Retriever at scale
+
+
+def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str], workdir: Path,
+          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000) -> dict:
+    """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring."""
+    from eval.synthetic import neighbour_cosines, report_sentences
+
+    tokenize = _lexical_tokenizer()
+    asked = _Asked(questions, [tokenize(q) for q in questions], embedder.encode_queries(questions))
+    sentences = report_sentences()
+    results = {"anchors": len(anchors), "anchor_neighbours": neighbour_cosines(anchors), "sizes": {}}
+    for n in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"scale-{n}-", dir=workdir))
+        row, index = _dense_at_size(n, anchors, embedder, asked, work, compare_hnsw_up_to)
+        if lexical:
+            row.update(_lexical_at_size(n, sentences, tokenize, index, embedder, asked, work, retriever_up_to))
+        del index
+        say(f"scale {n:,}: measuring in a fresh process")
+        row.update(in_fresh_process("eval.scale", "scale_child", str(work)))
+        results["sizes"][str(n)] = row
+        shutil.rmtree(work, ignore_errors=True)
+        say(f"scale {n:,}: {json.dumps({k: row[k] for k in ('dense', 'memory_mb')})}")
+    return results
+
+
+class _Asked:
+    """The timed questions as text, as the lexical index's tokens, and as query vectors."""
+
+    def __init__(self, texts: list[str], tokens: list[list[str]], vectors: np.ndarray):
+        self.texts, self.tokens, self.vectors = texts, tokens, vectors
+
+
+def _dense_at_size(n: int, anchors: np.ndarray, embedder, asked: _Asked, work: Path,
+                   compare_hnsw_up_to: int) -> tuple[dict, object]:
+    """n synthetic vectors: exact ground truth, the chosen ANN index built and measured, and the
+    files scale_child reads written to `work`. Returns the row so far and the ANN index."""
+    import faiss
+
+    from eval.synthetic import neighbour_cosines, synthetic_queries, synthetic_vectors
+    from index.ann import build_ann, choose_index, flat_spec, hnsw_spec, ivf_spec, recall_at_k
+
+    say(f"scale {n:,}: generating vectors")
+    start = time.perf_counter()
+    vectors = synthetic_vectors(anchors, n)
+    queries = synthetic_queries(anchors, n, SCALE_QUERIES)
+    row = {"generate_seconds": round(time.perf_counter() - start, 1),
+           "neighbours": neighbour_cosines(vectors, sample=300)}
+    start = time.perf_counter()
+    flat = build_ann(flat_spec(), vectors)  # exact search: the ground truth, and its latency
+    truth = flat.search(queries, 10)[1]
+    real_truth = flat.search(asked.vectors, 10)[1]
+    row["exact_ground_truth_seconds"] = round(time.perf_counter() - start, 1)
+    row["exact"] = _exact_latency(flat, queries[:100])
+    del flat
+    spec = choose_index(n, vectors.shape[1])
+    say(f"scale {n:,}: building {spec.factory}")
+    start = time.perf_counter()
+    index = build_ann(spec, vectors)
+    row["ann"] = {**spec.to_json(), "build_seconds": round(time.perf_counter() - start, 1)}
+    faiss.write_index(index, str(work / "vectors.faiss"))
+    row["ann"]["disk_mb"] = folder_mb(work / "vectors.faiss")
+    row["recall_at_10_real_questions"] = round(recall_at_k(index.search(asked.vectors, 10)[1], real_truth), 4)
+    if spec.kind == "ivf":
+        row["nprobe_sweep"] = _nprobe_sweep(index, spec, queries, truth, asked.vectors, real_truth)
+    row["dense_with_embedding"] = asdict(time_each(
+        lambda q, ann=index: ann.search(embedder.encode_queries([q]), 10), asked.texts, warmup=3))
+    if spec.kind != "ivf" and n >= 1000:
+        row["ivf_for_comparison"] = _compare(vectors, queries, truth, ivf_spec(n))
+    if n <= compare_hnsw_up_to:
+        row["hnsw_for_comparison"] = _compare(vectors, queries, truth, hnsw_spec())
+    (work / "spec.json").write_text(json.dumps(spec.to_json()))
+    np.save(work / "queries.npy", queries)
+    np.save(work / "truth.npy", truth)
+    (work / "token_queries.json").write_text(json.dumps(asked.tokens, ensure_ascii=False), encoding="utf-8")
+    return row, index
+
+
+def _lexical_at_size(n: int, sentences, tokenize, index, embedder, asked: _Asked, work: Path,
+                     retriever_up_to: int) -> dict:
+    """BM25 over n synthetic passages, built and saved to `work`; the Retriever timed up to a size."""
+    from eval.synthetic import synthetic_corpus
+    from index.lexical import LexicalIndex
+
+    say(f"scale {n:,}: BM25 over synthetic passages")
+    row = {}
+    corpus = synthetic_corpus(n, sentences)
+    (work / "corpus.json").write_text(json.dumps({"n": n, "seed": 0}))
+    start = time.perf_counter()
+    token_lists = list(corpus.token_lists(tokenize))
+    row["lexical_tokenise_seconds"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    bm25 = LexicalIndex.build(token_lists)
+    row["lexical_build_seconds"] = round(time.perf_counter() - start, 1)
+    row["lexical_tokens_per_passage"] = round(sum(map(len, token_lists)) / max(1, n), 1)
+    del token_lists
+    bm25.save(work / "lexical")
+    row["lexical_disk_mb"] = folder_mb(work / "lexical")
+    if n <= retriever_up_to:
+        say(f"scale {n:,}: the project's Retriever over the synthetic collection")
+        row["retriever"] = retriever_at_scale(corpus, index, bm25, embedder, asked.texts[:RETRIEVER_QUESTIONS])
+    return row
+
+
+def _nprobe_sweep(index, spec, queries, truth, real_queries, real_truth) -> list[dict]:
+    """Recall@10 (synthetic queries and the real eval questions) and p50 for a range of nprobe."""
+    from index.ann import apply_search_params, recall_at_k
+
+    rows = []
+    for nprobe in (32, 64, 128, 256):
+        apply_search_params(index, {"nprobe": nprobe})
+        lat = time_each(lambda i: index.search(queries[i:i + 1], 10), range(min(100, len(queries))))
+        rows.append({"nprobe": nprobe, "p50_ms": lat.p50_ms,
+                     "recall_at_10": round(recall_at_k(index.search(queries, 10)[1], truth), 4),
+                     "recall_at_10_real_questions": round(recall_at_k(index.search(real_queries, 10)[1], real_truth), 4)})
+    apply_search_params(index, spec.search)
+    return rows
+
+
+def _exact_latency(flat, queries: np.ndarray) -> dict:
+    """Exact (flat) search latency, one query at a time, with the default thread count and with one thread."""
+    import faiss
+
+    threads = faiss.omp_get_max_threads()
+    out = {f"{threads}_threads": asdict(time_each(lambda i: flat.search(queries[i:i + 1], 10), range(len(queries))))}
+    faiss.omp_set_num_threads(1)
+    try:
+        out["1_thread"] = asdict(time_each(lambda i: flat.search(queries[i:i + 1], 10), range(len(queries))))
+    finally:
+        faiss.omp_set_num_threads(threads)
+    return out
+
+
+def _compare(vectors, queries, truth, spec) -> dict:
+    from index.ann import build_ann, recall_at_k
+
+    start = time.perf_counter()
+    index = build_ann(spec, vectors)
+    build_s = time.perf_counter() - start
+    lat = time_each(lambda i: index.search(queries[i:i + 1], 10), range(min(100, len(queries))))
+    return {**spec.to_json(), "build_seconds": round(build_s, 1), **asdict(lat),
+            "recall_at_10": round(recall_at_k(index.search(queries, 10)[1], truth), 4)}
+
+
+def _lexical_tokenizer():
+    """The tokens the lexical index sees for a piece of text (as index.build.lexical_tokens does)."""
+    from index.normalise import fold
+    from index.tokenise import tokens
+
+    return lambda text: tokens(fold(text))
+
+
+def scale_child(argv: list[str]) -> None:
+    """In a fresh process: load a FAISS file (+ search params) and a BM25 folder; time and measure them."""
+    import faiss
+
+    from index.ann import AnnSpec, apply_search_params, recall_at_k
+    from index.lexical import LexicalIndex
+
+    work = Path(argv[0])
+    spec = AnnSpec.from_json(json.loads((work / "spec.json").read_text()))
+    queries = np.load(work / "queries.npy")
+    truth = np.load(work / "truth.npy")
+    token_queries = json.loads((work / "token_queries.json").read_text(encoding="utf-8"))
+    base = rss_mb()
+    start = time.perf_counter()
+    index = faiss.read_index(str(work / "vectors.faiss"))
+    apply_search_params(index, spec.search)
+    load_s = time.perf_counter() - start
+    vectors_mb = rss_mb() - base
+    dense = time_each(lambda i: index.search(queries[i:i + 1], 10), range(len(queries)), warmup=5)
+    found = index.search(queries, 10)[1]
+    out = {"load_seconds": round(load_s, 2), "dense": {**asdict(dense), "recall_at_10": round(recall_at_k(found, truth), 4)},
+           "vectors_rss_mb": round(vectors_mb, 1)}
+    if (work / "lexical").exists():
+        before = rss_mb()
+        start = time.perf_counter()
+        lexical = LexicalIndex.load(work / "lexical")
+        out["lexical_load_seconds"] = round(time.perf_counter() - start, 2)
+        out["lexical_rss_mb"] = round(rss_mb() - before, 1)
+
+        def top_k(tokens, k=50):  # the top of BM25 without sorting every document
+            scores = lexical.scores(tokens)
+            part = np.argpartition(-scores, k)[:k]
+            return part[np.argsort(-scores[part])]
+
+        out["lexical"] = asdict(time_each(top_k, token_queries, warmup=3))
+        out["lexical_full_argsort"] = asdict(time_each(lambda t: np.argsort(-lexical.scores(t))[:50],
+                                                       token_queries[:50], warmup=2))
+        pairs = list(zip(range(len(token_queries)), token_queries))
+        out["hybrid_no_embedding"] = asdict(time_each(
+            lambda p: (index.search(queries[p[0] % len(queries):p[0] % len(queries) + 1], 50), top_k(p[1])),
+            pairs, warmup=3))
+    out["memory_mb"] = round(rss_mb() - base, 1)
+    if (work / "corpus.json").exists():  # the passages as the Retriever holds them (Passage objects)
+        from eval.synthetic import report_sentences, synthetic_corpus
+
+        plan = json.loads((work / "corpus.json").read_text())
+        corpus = synthetic_corpus(plan["n"], report_sentences(), seed=plan["seed"])
+        before = rss_mb()
+        passages = tuple(corpus.passages())
+        out["passages_rss_mb"] = round(rss_mb() - before, 1)
+        out["passages_chars"] = sum(len(p.text) for p in passages)
+        del passages
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+
+
+def retriever_at_scale(corpus, vectors_index, bm25, embedder, questions: list[str]) -> dict:
+    """Retriever.search p50/p95 (hybrid, default settings) over an in-memory synthetic index.
+
+    The vectors are not the embeddings of the synthetic texts, so what is found means nothing;
+    what it costs is what the real retriever would cost on a collection this large.
+    """
+    from assistant.retrieve import Retriever
+    from index.store import Index
+
+    passages = tuple(corpus.passages())
+    embedder = _Memo(embedder)
+    index = Index(folder=Path("synthetic"), manifest={"model": embedder.name, "dimension": embedder.dim,
+                                                       "count": len(passages), "chunks": len(passages)},
+                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25)
+    start = time.perf_counter()
+    retriever = Retriever(index, embedder)
+    setup = time.perf_counter() - start
+    # every question once untimed, so the timed runs reuse the query vectors: what is timed is what
+    # grows with the collection (search, fusion, links, abstention), not the model
+    return {"setup_seconds": round(setup, 2), "questions": len(questions), "query_embedding": "excluded",
+            "hybrid": asdict(time_each(retriever.search, questions, warmup=len(questions)))}
+
+
+class _Memo:
+    """An embedder whose query vectors are computed once per text (passages pass through)."""
+
+    def __init__(self, embedder):
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode_queries(self, texts, batch_size: int = 32) -> np.ndarray:
+        missing = [t for t in texts if t not in self._cache]
+        if missing:
+            self._cache.update(zip(missing, self._embedder.encode_queries(missing)))
+        return np.stack([self._cache[t] for t in texts])
+
+    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        return self._embedder.encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
