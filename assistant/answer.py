@@ -174,7 +174,7 @@ def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
         header, weak = _NOT_GIVEN[result.not_given][lang], ""
     else:
         header, weak = _ABSTAIN[lang], _WEAK[lang]
-    with_doc = len({h.passage.doc for h in hits}) > 1
+    with_doc = result.papers > 1 or len({h.passage.doc for h in hits}) > 1
     lines = [header]
     for h in hits:
         section = " › ".join(h.passage.section)
@@ -193,7 +193,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
         return Answer(result.question, lang, abstention(result, lang, max(max_quotes, 1)),
                       False, (), result.hits)
     quotes = pick_quotes(result, max_quotes)
-    with_doc = len({q.doc for q in quotes}) > 1
+    with_doc = result.papers > 1 or len({q.doc for q in quotes}) > 1  # a library: every citation names its paper
     text = "\n".join([_LEAD[lang], *(quote_line(q, lang, with_doc) for q in quotes)])
     return Answer(result.question, lang, text, True, quotes, result.hits)
 

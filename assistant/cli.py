@@ -130,7 +130,12 @@ def cmd_ask(args) -> None:
     history = check_history(args.history)
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    retriever = WithHistory(open_retriever(args.index, args.model), history)
+    retriever = open_retriever(args.index, args.model)
+    if args.doc:
+        from assistant.restricted import Restricted
+
+        retriever = Restricted(retriever, args.doc)
+    retriever = WithHistory(retriever, history)
     if args.json:
         print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
         return
@@ -144,9 +149,11 @@ def cmd_ask(args) -> None:
     for flag in answer.flagged:
         print(f"⚠ {flag}")
     print()
+    papers = len({d.doc_id for d in retriever.index.versions})
     for hit in answer.hits:
         p = hit.passage
-        print(f"{citation(p.label, lang)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
+        doc = p.doc if papers > 1 else None  # a library: every citation names its paper
+        print(f"{citation(p.label, lang, doc)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
 
 
 def cmd_serve(args) -> None:
@@ -207,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
                    help="an earlier question of the conversation, repeated oldest first "
                         "(e.g. ask \"那費用呢？\" --history \"香港2030年需要多少算力？\")")
+    p.add_argument("--doc", action="append", default=[], metavar="DOC_ID",
+                   help="search only this paper (repeatable; ids as `legco-rag docs` lists them)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__)

@@ -222,12 +222,14 @@ def document_line(document: Document | None, doc_id: str) -> str:
 
 def passage_html(passage: Passage, document: Document | None = None, highlight: Iterable[str] = (),
                  linked: Sequence[Passage] = (), neighbours: tuple[Passage | None, Passage | None] = (None, None),
-                 lang: str = "zh") -> str:
+                 lang: str = "zh", parallel: Passage | None = None) -> str:
     """The citation panel for one passage: where it is, its text with the quoted sentence marked,
-    its footnotes, the passages linked to it and its neighbours, each of them a chip that opens it.
+    the same paragraph in the paper's other language, its footnotes, the passages linked to it and
+    its neighbours, each of them a chip that opens it.
 
     highlight: the sentences the answer quoted from this passage (exact substrings of its text).
     linked: e.g. Retriever.linked(passage); its footnotes are listed with their text.
+    parallel: the same-labelled passage of the paper's other language version (index.library.parallels).
     """
     zh, en = label_text(passage.label, "zh"), label_text(passage.label, "en")
     path = " › ".join(passage.section) or NO_SECTION
@@ -237,6 +239,10 @@ def passage_html(passage: Passage, document: Document | None = None, highlight: 
              f'<div class="panel-path">{escape(path)}</div>',
              f'<div class="panel-text">{highlight_html(passage.text, highlight)}</div>',
              f'<div class="tools">{copy_button(quote_with_citation(passage.text, passage.doc, passage.label, lang))}</div>']
+    if parallel is not None:
+        name = "英文版本 English version" if form(parallel.lang) == "en" else "中文版本 Chinese version"
+        parts.append(f'<div class="panel-block panel-parallel" lang="{escape(parallel.lang)}">'
+                     f'<div class="panel-h">{name}</div><div class="panel-text">{_text(parallel.text)}</div></div>')
     footnotes = [q for q in linked if q.label in passage.footnotes]
     others = [q for q in linked if q.label not in passage.footnotes]
     if footnotes:
@@ -359,10 +365,14 @@ def report_html(passages: Sequence[Passage], documents: dict[str, Document] | No
     return "".join(parts)
 
 
+HEADER_DOCUMENTS = 3  # more papers than this are counted in the header, not listed
+
+
 def header_html(documents: dict[str, Document], count: int) -> str:
-    """The page header: what the app is and which reports it searches."""
+    """The page header: what the app is and which reports it searches (a library, by its size)."""
     docs = "".join(f'<div class="app-doc"><span class="app-doc-h">報告 Report</span>{document_line(d, d.doc_id)}</div>'
-                   for d in documents.values())
+                   for d in documents.values()) if len(documents) <= HEADER_DOCUMENTS else (
+        f'<div class="app-doc"><span class="app-doc-h">文件庫 Library</span>{len(documents)} 份文件 papers</div>')
     return (f'<div class="app-header"><div class="app-title">立法會報告引文搜尋 '
             f'<span class="app-title-en">LegCo Report Search</span></div>'
             f'<div class="app-sub">每個答案均直接引用報告原文並註明段落 · Every answer quotes the report '
@@ -375,8 +385,8 @@ def quote_with_citation(text: str, doc: str, label: str, lang: str = "zh") -> st
     """A quote as plain text with its full citation, for pasting elsewhere:
     「…」(CB(2)1292/2025，第15段) in Chinese, "…" (LC Paper CB(2)1292/2025, para. 15) in English."""
     if form(lang) == "en":
-        return f'"{text}" (LC Paper {doc}, {citation_text(label, "en")})'
-    return f"「{text}」({doc}，{citation_text(label, 'zh')})"
+        return f'"{text}" (LC Paper {doc}, {label_text(label, "en")})'
+    return f"「{text}」({doc}，{label_text(label, 'zh')})"
 
 
 def answer_copy_text(answer) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.papers import Papers, nearest
 from assistant.abstain import asks_for, coverage, english_words, gives, latin_words, question_words, unknown_names
 from index.normalise import fold
 from ingest.passage import InputError, Passage
@@ -34,6 +35,7 @@ class SearchResult:
     top_score: float  # the evidence that decides `answerable` (see assistant.abstain)
     unknown: tuple[str, ...] = ()  # names in the question that the report never mentions
     not_given: str = ""  # "amount" or "date" when the question asks for one and no top passage gives it for its subject
+    papers: int = 1  # how many papers the index holds: with more than one, every citation names its paper
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""
@@ -97,6 +99,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.by_label = {(p.doc, p.label): p for p in index.passages}
+        self.papers = Papers(index.passages, index.chunks)
         self._labelled: dict[str, list[Passage]] = {}  # a bare label ("15") → that passage of each report
         for p in index.passages:
             self._labelled.setdefault(p.label, []).append(p)
@@ -143,20 +146,23 @@ class Retriever:
                 out.append(q)
         return tuple(out)
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
+    def search(self, question: str, k: int = 5, docs: tuple[str, ...] | list[str] | None = None) -> SearchResult:
+        """The k best passages for a question; `docs` (paper numbers) restricts every stage to those papers."""
         from assistant.lookup import cited_labels
 
         from index.glossary import expand
+        from index.normalise import detect_lang
 
         question = check_question(question)
         expanded = expand(question) if self.settings.normalise else question
-        scores, top_cosine = self._scores(question, expanded)
+        scores, top_cosine = self._scores(question, expanded, self.papers.rows(docs))
         # Passages the question names outright come first, whatever their similarity.
         named = cited_labels(fold(question), self._labels) or cited_labels(question, self._labels)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         # A label names one passage in each report: the report the rest of the question is about first.
         hits = [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup") for label in named
-                for p in sorted(self._labelled[label], key=lambda p: -scores.get((p.doc, p.label), -math.inf))]
+                for p in sorted(self._labelled[label], key=lambda p: -scores.get((p.doc, p.label), -math.inf))
+                if docs is None or p.doc in docs]
         taken = {(h.passage.doc, h.passage.label) for h in hits}
         for key, score in ranked:
             if len(hits) >= k:
@@ -164,7 +170,10 @@ class Retriever:
             if key not in taken:
                 hits.append(Hit(self.by_label[key], score))
                 taken.add(key)
-        hits = [Hit(h.passage, h.score, h.via, self.linked(h.passage)) for h in hits[:k]]
+        # A bilingual paper's paragraph is one hit, shown in the question's language where it has that version.
+        lang = detect_lang(question)
+        hits = [Hit(p, h.score, h.via, tuple(self.papers.version(q, lang) for q in self.linked(p)))
+                for h in hits[:k] for p in [self.papers.version(h.passage, lang)]]
         # The top passages, folded in one pass (the record separator survives fold).
         top = fold("\x1e".join(" ".join(h.passage.section) + " " + h.passage.text for h in hits[:3])).split("\x1e")
         words = question_words(expanded)
@@ -173,7 +182,7 @@ class Retriever:
         unknown = tuple(unknown_names(question, self._names))
         not_given = self._not_given(question, words, weights, [h.passage for h in hits[:3]])
         answerable = bool(named) or (evidence >= self.settings.abstain_below and not unknown and not not_given)
-        return SearchResult(question, answerable, tuple(hits), evidence, unknown, not_given)
+        return SearchResult(question, answerable, tuple(hits), evidence, unknown, not_given, len(self.papers))
 
     def _weights(self, words: dict[str, frozenset[str]]) -> dict[str, float]:
         """Each question word's rarity in the collection (idf; a word the collection never uses weighs most)."""
@@ -225,17 +234,18 @@ class Retriever:
         known = self.index.lexical.document_frequency
         return [t for w in english_words(question) for t in sorted(translations(w)) if known(t)]
 
-    def _scores(self, question: str, expanded: str) -> tuple[dict[tuple[str, str], float], float]:
-        """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation."""
+    def _scores(self, question: str, expanded: str, rows: np.ndarray | None = None
+                ) -> tuple[dict[tuple[str, str], float], float]:
+        """Fused score per passage: dense cosine + weighted normalised BM25, plus link propagation;
+        `rows` (a mask over chunks) keeps both searches to some papers."""
         from index.normalise import cantonese_to_written, detect_lang
         from index.tokenise import tokens
 
         s = self.settings
         qvec = self.embedder.encode_queries([expanded])[0:1].astype(np.float32)
-        n = self.index.vectors.ntotal
-        cos, ids = self.index.vectors.search(qvec, min(s.pool, n))
+        cos, ids = nearest(self.index.vectors, qvec, s.pool, rows)
         dense: dict[tuple[str, str], float] = {}
-        for c, i in zip(cos[0], ids[0]):
+        for c, i in zip(cos, ids):
             if i >= 0:
                 key = self._chunk_keys[i]
                 dense[key] = max(dense.get(key, -1.0), float(c))
@@ -248,6 +258,8 @@ class Retriever:
         if s.normalise and lang == "en":
             query_tokens += self._translated(question)
         bm = self.index.lexical.scores(query_tokens)
+        if rows is not None:
+            bm = np.where(rows, bm, 0.0)
         lexical: dict[tuple[str, str], float] = {}
         top = float(bm.max()) if bm.size else 0.0
         if top > 0:

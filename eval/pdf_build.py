@@ -28,7 +28,10 @@ def report_lines(copies: int) -> list[str]:
     last = max(int(m[1]) for line in body if (m := re.match(r"(\d+)\.", line)))
     out = list(front)
     for k in range(copies):
-        out += [re.sub(r"^(\d+)\.", lambda m: f"{int(m[1]) + last * k}.", line) for line in body]
+        copy = [re.sub(r"^(\d+)\.", lambda m: f"{int(m[1]) + last * k}.", line) for line in body]
+        if k:  # paragraph 1 (unnumbered after 目的 in the report) is numbered in later copies, to run on
+            copy[1] = f"{last * k + 1}. {copy[1]}"
+        out += copy
     return out + back
 
 

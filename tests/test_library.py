@@ -277,3 +277,80 @@ def test_docs_of_a_missing_index_says_how_to_make_one(tmp_path, capsys):
     code, _, err = run_cli(capsys, "docs", "--index", tmp_path / "none")
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "legco-rag build" in err
+
+
+# ---- asking a library ----------------------------------------------------------------------------
+
+def retriever_over(folder: Path):
+    from assistant.retrieve import Retriever
+
+    return Retriever(load_index(folder), CountingEmbedder())
+
+
+def test_a_search_restricted_to_one_paper_returns_k_passages_of_that_paper_only(library):
+    folder, _, _ = library
+    result = retriever_over(folder).search("委員關注單車徑的連貫性", k=5, docs=("CB(4)2/2024",))
+    assert len(result.hits) == 5
+    assert {h.passage.doc for h in result.hits} == {"CB(4)2/2024"}
+
+
+def test_a_named_paragraph_is_looked_up_in_the_chosen_paper_only(library):
+    folder, _, _ = library
+    result = retriever_over(folder).search("第4段", k=3, docs=("CB(4)1/2024",))
+    assert (result.hits[0].passage.doc, result.hits[0].passage.label, result.hits[0].via) == ("CB(4)1/2024", "4",
+                                                                                              "lookup")
+    assert all(h.passage.doc == "CB(4)1/2024" for h in result.hits)
+
+
+def test_ask_doc_restricts_the_citations(library, capsys, fake_model):
+    folder, _, _ = library
+    code, out, _ = run_cli(capsys, "ask", "海濱管理模式", "--index", folder, "--json", "--doc", "CB(4)1/2024")
+    assert code == 0
+    citations = json.loads(out)["citations"]
+    assert citations and {c["doc"] for c in citations} == {"CB(4)1/2024"}
+
+
+def test_ask_doc_is_repeatable(library, tmp_path, capsys, fake_model):
+    folder, _, _ = library
+    add([paper(tmp_path / "more", "CB(4)3/2024")], folder, CountingEmbedder(), progress=False)
+    code, out, _ = run_cli(capsys, "ask", "海濱管理模式", "--index", folder, "--json", "--k", "10",
+                           "--doc", "CB(4)1/2024", "--doc", "CB(4)3/2024")
+    assert code == 0
+    assert {c["doc"] for c in json.loads(out)["citations"]} == {"CB(4)1/2024", "CB(4)3/2024"}
+
+
+def test_ask_doc_naming_a_paper_that_is_not_indexed_is_refused(library, capsys, fake_model):
+    folder, _, _ = library
+    code, out, err = run_cli(capsys, "ask", "海濱管理模式", "--index", folder, "--doc", "CB(4)7/2024")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "CB(4)7/2024" in err and "legco-rag docs" in err
+
+
+def test_every_citation_names_its_paper_when_the_library_holds_more_than_one(library, capsys, fake_model):
+    folder, _, _ = library
+    code, out, _ = run_cli(capsys, "ask", "第7段", "--index", folder, "--doc", "CB(4)1/2024")
+    assert code == 0
+    assert "CB(4)1/2024" in out.split("\n\n")[0]  # the answer's own citations, all from one paper
+
+
+def test_a_citation_of_a_single_paper_index_does_not_repeat_its_id(tmp_path, capsys, fake_model):
+    add([paper(tmp_path, "CB(4)1/2024")], tmp_path / "idx", fake_model, progress=False)
+    code, out, _ = run_cli(capsys, "ask", "第7段", "--index", tmp_path / "idx")
+    assert code == 0
+    assert "CB(4)1/2024" not in out
+
+
+def test_an_english_question_is_answered_from_the_english_version_once_per_paragraph(tmp_path):
+    add([ZH, EN], tmp_path / "idx", CountingEmbedder(), progress=False)
+    result = retriever_over(tmp_path / "idx").search("public-private partnership for harbourfront sites", k=5)
+    assert result.hits[0].passage.lang == "en"
+    keys = [(h.passage.doc, h.passage.label) for h in result.hits]
+    assert len(keys) == len(set(keys))  # a paragraph once, not once per language
+    assert all(c["doc"] == PAPER for c in result.to_json()["citations"])
+
+
+def test_a_chinese_question_is_answered_from_the_chinese_version(tmp_path):
+    add([ZH, EN], tmp_path / "idx", CountingEmbedder(), progress=False)
+    result = retriever_over(tmp_path / "idx").search("公私營合作模式", k=3)
+    assert result.hits[0].passage.lang == "zh-Hant"
