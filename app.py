@@ -21,8 +21,9 @@ import index.offline  # noqa: E402,F401
 import gradio as gr  # noqa: E402
 
 from assistant import render  # noqa: E402
+from assistant.restricted import Restricted  # noqa: E402
 from assistant.retrieve import MAX_QUESTION_CHARS  # noqa: E402
-from index.library import parallels  # noqa: E402
+from index.library import check_docs, parallels  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
 EXAMPLES = [
@@ -448,7 +449,7 @@ def build_app(retriever, llm=None) -> gr.Blocks:
             return history, turns, question, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.question_html(question)})
         try:
-            answer = answer_question(retriever, question, k=int(k), llm=llm, docs=list(docs or []) or None)
+            answer = answer_question(Restricted(retriever, docs) if docs else retriever, question, k=int(k), llm=llm)
         except InputError as e:
             history.append({"role": "assistant", "content": render.message_html(
                 f"無法搜尋這個問題 · Cannot search this question:\n{reason_zh(e)}\n{e}")})
@@ -555,7 +556,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         try:
             if not 1 <= int(k) <= MAX_API_K:
                 raise InputError(f"k = {k} is out of range: give a number from 1 to {MAX_API_K}")
-            return retriever.search(question, k=int(k), docs=list(docs or []) or None).to_json()
+            chosen = check_docs(retriever.index, list(docs)) if docs else None  # an unknown paper is refused
+            return retriever.search(question, k=int(k), docs=chosen).to_json()
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
 

@@ -62,3 +62,16 @@ def test_bad_requests_get_the_reason_not_a_traceback(client, question, k, messag
 
     with pytest.raises(AppError, match=message):
         client.predict(question, k, api_name="/ask")
+
+
+def test_ask_takes_the_papers_to_search(client):
+    result = client.predict(QUESTION, 3, ["CB(2)1292/2025"], api_name="/ask")
+    assert {c["doc"] for c in result["citations"]} == {"CB(2)1292/2025"}
+    assert len(result["citations"]) == 3
+
+
+def test_ask_refuses_a_paper_that_is_not_indexed(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="CB\\(9\\)1/2099"):
+        client.predict(QUESTION, 3, ["CB(9)1/2099"], api_name="/ask")

@@ -354,3 +354,27 @@ def test_a_chinese_question_is_answered_from_the_chinese_version(tmp_path):
     add([ZH, EN], tmp_path / "idx", CountingEmbedder(), progress=False)
     result = retriever_over(tmp_path / "idx").search("公私營合作模式", k=3)
     assert result.hits[0].passage.lang == "zh-Hant"
+
+
+# ---- the app over a library ----------------------------------------------------------------------
+
+def test_the_citation_panel_shows_the_other_languages_paragraph_beside_the_cited_one(tmp_path):
+    from assistant import render
+
+    add([ZH, EN], tmp_path / "idx", CountingEmbedder(), progress=False)
+    passages = load_index(tmp_path / "idx").passages
+    zh7 = next(p for p in passages if p.label == "7" and p.lang == "zh-Hant")
+    html = render.passage_html(zh7, parallel=parallels(passages)[(PAPER, "7", "zh-Hant")])
+    assert 'lang="en"' in html and "Members suggested a public-private partnership model" in html
+    assert "panel-parallel" not in render.passage_html(zh7)
+
+
+def test_the_app_builds_over_a_bilingual_library_with_a_paper_picker(tmp_path):
+    from app import build_app
+
+    add([ZH, EN], tmp_path / "idx", CountingEmbedder(), progress=False)
+    add([paper(tmp_path, "CB(4)1/2024")], tmp_path / "idx", CountingEmbedder(), progress=False)
+    demo = build_app(retriever_over(tmp_path / "idx"))
+    pickers = {c.elem_id: c for c in demo.blocks.values() if getattr(c, "elem_id", None) in ("doc-pick", "browse-doc")}
+    assert [value for _, value in pickers["doc-pick"].choices] == [PAPER, "CB(4)1/2024"]
+    assert len(pickers["browse-doc"].choices) == 4  # all, then each language version
