@@ -1,158 +1,62 @@
-"""Deciding whether the report answers a question at all.
+"""The abstention judge: whether the report answers a question at all, from every signal at once.
 
 Three signals, calibrated on the dev split (see eval/):
 - the question names something the report never mentions: a Latin-script name or code (5G, MTR,
   ChatGPT) that is neither in the report nor an English name the glossary maps to the report's words;
-- the question asks how many, how much or how long, and none of the top passages states an amount;
+- the question asks how many, how much or how long (or when), and no sentence of the top passages
+  gives an amount (a date) about the question's subject;
 - the evidence is weak: the best dense similarity plus how much of the question's wording one of the
   top passages covers (words weighted by rarity, so the subject counts more than "plan" or "develop")
   falls under a threshold.
+A question that names a passage outright ("第15段") is always answerable.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Mapping
 
-from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
-
-# Title-case or all-caps words that name nothing specific.
-_GENERIC = frozenset("""
-january february march april may june july august september october november december monday tuesday
-wednesday thursday friday saturday sunday i it hong kong government departments department committee
-subcommittee council office bureau chief executive secretary chairman chair legislative report development
-mainland china chinese english sar hksar legco ok what who when where which why how is are does do did can
-could will would should has have was were if in on of for and or a an to by with from as at this that
-""".split())
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-.']*[a-z0-9]|[a-z0-9]")
-
-# Question words and generic subjects: they say how a question is asked, not what it is about.
-_QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
-為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
+from assistant.links import Links
+from assistant.query import Query
+from assistant.settings import Settings
+from assistant.words import glossary_spans, latin_names, latin_words
+from index.normalise import fold
+from ingest.chunk import sentences
+from ingest.passage import Passage
 
 
-def _glossary_spans(lower: str) -> list[tuple[int, int]]:
-    """Where the glossary's names occur in a lowercased question (names are matched folded, lowercase)."""
-    from index.glossary import default_terms, matcher
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the report answers, and why not."""
 
-    return [(a, b) for a, b, _ in matcher(default_terms()).finditer(lower)]
-
-
-def latin_words(text: str) -> set[str]:
-    """The Latin-script words and codes of fold(text): the vocabulary unknown_names checks against."""
-    return set(_TOKEN.findall(fold(text)))
+    answerable: bool
+    evidence: float  # best cosine + weighted coverage (SearchResult.top_score)
+    unknown: tuple[str, ...] = ()  # names in the question the report never mentions
+    not_given: str = ""  # "amount" or "date" asked for and not given about the question's subject
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
-    """Latin-script names in the question that neither the report (its latin_words) nor the glossary knows.
+    """Latin-script names in a raw question that neither the report (its latin_words) nor the glossary knows.
 
     >>> unknown_names("Can I pay MTR fares with iAM Smart?", {"pflops"})
     ['MTR']
     """
-    if not re.search(r"[A-Za-z0-9]", question):
-        return []
-    lower = question.lower()  # same positions as the question
-    known = _glossary_spans(lower)
-    out = []
-    for m in _TOKEN.finditer(lower):
-        token = question[m.start():m.end()]
-        if m.group(0) in _GENERIC or any(a <= m.start() < b for a, b in known):
-            continue
-        english_start = (m.start() == 0 or re.search(r"[.?!。？！]\s*$", lower[:m.start()])) \
-            and not CJK_RUN.match(lower[m.end():m.end() + 1])
-        named = (any(c.isdigit() for c in token) and any(c.isalpha() for c in token)) \
-            or (token.isupper() and len(token) >= 2) \
-            or any(c.isupper() for c in token[1:]) \
-            or (token[:1].isupper() and not english_start)
-        if named and m.group(0) not in vocabulary:
-            out.append(token)
-    return out
+    return [token for token, key in latin_names(question, glossary_spans(question.lower())) if key not in vocabulary]
 
 
-def content_words(question: str) -> list[str]:
-    """The Chinese words that say what a question is about: jieba words of two or more characters of
-    its folded (for Cantonese, written-Chinese) form, question words removed.
-
-    >>> content_words("港鐵車費幾時加價？")
-    ['車費', '加價']
-    """
-    from index.normalise import to_simplified
-    from index.tokenise import jieba_tokenizer
-
-    q = cantonese_to_written(question) if detect_lang(question) == "yue" else question
-    q = fold(q)
-    for word in _QUESTION_WORDS:
-        q = q.replace(word, " ")
-    out: dict[str, None] = {}
-    for run in CJK_RUN.findall(q):
-        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
-        source = simplified if len(simplified) == len(run) else run
-        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
-            if end - start >= 2:
-                out[run[start:end]] = None
-    return list(out)
-
-
-def english_words(question: str) -> list[str]:
-    """The English words of a question outside the glossary's names, minus stopwords (lowercase).
-
-    >>> english_words("How many ambulances use iAM Smart?")
-    ['ambulances', 'use']
-    """
-    from assistant.dictionary import STOPWORDS
-
-    if not re.search(r"[A-Za-z]", question):
-        return []
-    lower = question.lower()
-    named = _glossary_spans(lower)
-    out: dict[str, None] = {}
-    for m in re.finditer(r"[a-z]+", lower):
-        word = m.group(0)
-        if len(word) >= 3 and word not in STOPWORDS and word not in _GENERIC \
-                and not any(a <= m.start() < b for a, b in named):
-            out[word] = None
-    return list(out)
-
-
-def question_words(question: str) -> dict[str, frozenset[str]]:
-    """What a question is about, each word with the forms that count as finding it in a passage:
-    a Chinese word is found as itself, an English word as any of its CC-CEDICT translations."""
-    from assistant.dictionary import translations
-
-    words = {w: frozenset([w]) for w in content_words(question)}
-    words.update((w, translations(w)) for w in english_words(question))
-    return words
-
-
-def coverage(words: dict[str, frozenset[str]], weights: dict[str, float], text: str) -> float:
+def coverage(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], text: str) -> float:
     """Share of the words' weight found in `text` (folded): 1.0 when the text holds every word.
     `weights` may hold other words too."""
     total = sum(weights[w] for w in words)
     return sum(weights[w] for w, forms in words.items() if any(f in text for f in forms)) / total if total else 0.0
 
 
-# What a question asks for, and the text that gives it. An amount is a number that is not a date
-# (2024年), a citation (第15段, 附錄2, (5)) or part of one or of a code (CV/2023/01); a date is a year,
-# month, day or quarter.
-_ASKS = {
-    "amount": re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b"),
-    # English "when" only opening a question ("When was …", "… and when?"), not in a clause ("… do when it went")
-    "date": re.compile(r"何時|幾時|甚麼時候|什麼時候|哪一?年|哪一?天|哪個月|幾月|幾號|(?:^|[,.?!;]\s*|\band )when\b"
-                       r"|\b(?:by|since|until) when\b|\b(?:what|which) (?:date|year|day)\b"),
-}
+# The text that gives what a question asks for. An amount is a number that is not a date (2024年), a
+# citation (第15段, 附錄2, (5)) or part of one or of a code (CV/2023/01); a date is a year, month, day or quarter.
 _GIVES = {
     "amount": re.compile(r"(?<![第錄(\d.,/\-a-z])\d[\d,.]*(?![\d,.)/\-]|\s*[年月日段章條款號])"),
     "date": re.compile(r"\d\s*[年月日]|[今明去本上下]年|年[初中底內]|季"),
 }
-
-
-def asks_for(question: str) -> str:
-    """What kind of answer a question asks for: "amount" (多少 / 幾多 / how many …), "date" (何時 / 幾時 /
-    when …) or "" for anything else.
-
-    >>> asks_for("數碼港有幾多間初創公司？"), asks_for("When was it set up?"), asks_for("智方便是甚麼？")
-    ('amount', 'date', '')
-    """
-    q = fold(cantonese_to_written(question) if detect_lang(question) == "yue" else question).lower()
-    return next((kind for kind, pattern in _ASKS.items() if pattern.search(q)), "")
 
 
 def gives(kind: str, text: str) -> bool:
@@ -165,3 +69,58 @@ def gives(kind: str, text: str) -> bool:
     (True, False)
     """
     return _GIVES[kind].search(text) is not None
+
+
+def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], top_cosine: float,
+             top: list[str], settings: Settings) -> float:
+    """How strongly the report answers: best cosine plus coverage_weight × the best coverage of the
+    question's words by one of the `top` passages (folded texts); coverage_default when it has none."""
+    if not words:
+        return top_cosine + settings.coverage_weight * settings.coverage_default
+    covered = max((coverage(words, weights, text) for text in top), default=0.0)
+    return top_cosine + settings.coverage_weight * covered
+
+
+class Judge:
+    """Turns a question's signals over one collection into a Verdict.
+
+    `lexical` answers document_frequency and len() (for word weights); `links` gives the paragraph
+    that marks a footnote, read with it; the `passages`' Latin-script words are the names it knows.
+    """
+
+    def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage]):
+        self.lexical = lexical
+        self.links = links
+        self.names = set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
+
+    def verdict(self, query: Query, top: list[Passage], top_cosine: float, named: bool,
+                settings: Settings) -> Verdict:
+        """The verdict on a question whose best passages are `top` (best first) and best cosine
+        `top_cosine`; `named` when the question names a passage outright."""
+        weights = query.weights(self.lexical)
+        # The top passages, folded in one pass (the record separator survives fold).
+        folded = fold("\x1e".join(" ".join(p.section) + " " + p.text for p in top)).split("\x1e")
+        score = evidence(query.words, weights, top_cosine, folded, settings)
+        unknown = tuple(token for token, key in query.names if key not in self.names)
+        not_given = self.not_given(query, weights, top, settings)
+        answerable = named or (score >= settings.abstain_below and not unknown and not not_given)
+        return Verdict(answerable, score, unknown, not_given)
+
+    def not_given(self, query: Query, weights: Mapping[str, float], top: list[Passage], settings: Settings) -> str:
+        """"amount" or "date" when the question asks for one and no sentence of the `top` passages gives
+        one about the question's subject: read with its heading (and a footnote's with the paragraph that
+        marks it), the sentence holds `subject_coverage` of the weight of the question's words that the
+        collection uses."""
+        kind = query.asks
+        if not kind:
+            return ""
+        used = self.lexical.document_frequency
+        known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
+        for p in top:
+            context = fold(" ".join([*p.section, *(q.text for q in self.links.marking(p))]))
+            for a, b in sentences(p.text):
+                sentence = fold(p.text[a:b])
+                if gives(kind, sentence) and (not known or coverage(known, weights, f"{context} {sentence}")
+                                              >= settings.subject_coverage):
+                    return ""
+        return kind

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
+from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
 from ingest.charsets import CJK_RUN
@@ -57,6 +58,11 @@ _NOTHING = {  # the Chinese is the same in both scripts
 def question_lang(question: str) -> str:
     """The language to answer `question` in, by index.normalise.detect_lang."""
     return check_lang(detect_lang(question))
+
+
+def result_lang(result: SearchResult) -> str:
+    """The language to answer a search result in: its Query's (detected only for a result built by hand)."""
+    return check_lang(result.query.lang) if result.query else question_lang(result.question)
 
 
 
@@ -123,10 +129,8 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     """
     if max_quotes < 1:
         raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
-    from index.glossary import expand
-
     # Official English names are matched to the report's Chinese words, as in retrieval.
-    q = bigrams(expand(result.question))
+    q = bigrams(result.query.expanded if result.query else expand(result.question))
     pool = [c for rank, hit in enumerate(result.hits[:max_quotes]) for c in _candidates(q, rank, hit)]
     if not pool:
         return ()
@@ -188,7 +192,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
 
     lang: "zh-Hant", "zh-Hans", "yue" or "en"; detected from the question when None.
     """
-    lang = check_lang(lang) if lang else question_lang(result.question)
+    lang = check_lang(lang) if lang else result_lang(result)
     if not result.answerable or not result.hits:
         return Answer(result.question, lang, abstention(result, lang, max(max_quotes, 1)),
                       False, (), result.hits)
@@ -206,7 +210,7 @@ def answer_question(retriever, question: str, k: int = 5, llm: LLMSettings | Non
     extractive answer is returned with a flag saying so.
     """
     result = retriever.search(question, k=k)
-    lang = check_lang(lang) if lang else question_lang(result.question)
+    lang = check_lang(lang) if lang else result_lang(result)
     extractive = compose(result, lang)
     if llm is None or not extractive.answerable:
         return extractive

@@ -1,9 +1,9 @@
-"""The signals that decide whether the report answers a question at all (assistant.abstain)."""
+"""The signals that decide whether the report answers a question at all (assistant.abstain, assistant.words)."""
 import pytest
 
 from assistant import dictionary
-from assistant.abstain import (asks_for, content_words, coverage, english_words, gives, question_words,
-                               unknown_names)
+from assistant.abstain import coverage, gives, unknown_names
+from assistant.words import asks_for, content_words, english_words, question_words
 from index.normalise import fold
 from index.lexical import LexicalIndex
 

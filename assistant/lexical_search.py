@@ -1,0 +1,44 @@
+"""Lexical search: BM25 over the question's tokens, plus CC-CEDICT translations for an English question."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.hit import Hit, Key
+from assistant.query import Query
+from ingest.passage import Passage
+
+
+class LexicalSearch:
+    """Ranked passages by BM25, each scored by its best chunk's score over the best of all (0..1].
+
+    `lexical` is any index with `.scores(tokens)`, `.document_frequency(token)` and `len()`;
+    document i is chunk i of `chunk_keys`.
+    """
+
+    def __init__(self, lexical, chunk_keys: list[Key], by_label: dict[Key, Passage]):
+        self.lexical = lexical
+        self.chunk_keys = chunk_keys
+        self.by_label = by_label
+
+    def query_tokens(self, query: Query) -> list[str]:
+        """The question's tokens, then the Chinese words CC-CEDICT gives for an English question's words
+        outside the glossary's names, kept when the index knows them: "ambulance" then matches 救護車."""
+        known = self.lexical.document_frequency
+        return [*query.tokens, *(t for t in query.translations if known(t))]
+
+    def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
+        """The `pool` best-scoring chunks' passages, best first; none when no token matches.
+        `rows` (a mask over chunks, Papers.rows) keeps to some papers' chunks."""
+        bm = self.lexical.scores(self.query_tokens(query))
+        if rows is not None:
+            bm = np.where(rows, bm, 0.0)
+        top = float(bm.max()) if bm.size else 0.0
+        if top <= 0:
+            return []
+        best: dict[Key, float] = {}
+        candidates = np.argpartition(-bm, pool)[:pool] if bm.size > pool else np.arange(bm.size)
+        for i in candidates:
+            if bm[i] > 0:
+                key = self.chunk_keys[i]
+                best[key] = max(best.get(key, 0.0), float(bm[i]) / top)
+        return [Hit(self.by_label[key], score) for key, score in sorted(best.items(), key=lambda kv: -kv[1])]

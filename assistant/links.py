@@ -1,0 +1,51 @@
+"""The collection's structure: which passages link to which (footnotes, cited paragraphs, recommendations
+citing them), for showing a hit with its links and for passing a share of a hit's score along them."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from assistant.hit import Key
+from ingest.passage import Passage
+
+
+class Links:
+    """Every passage by (doc, label), its place in the collection, and who cites or marks it."""
+
+    def __init__(self, passages: tuple[Passage, ...] | list[Passage]):
+        self.by_label: dict[Key, Passage] = {(p.doc, p.label): p for p in passages}
+        self.position: dict[Key, int] = {key: i for i, key in enumerate(self.by_label)}
+        # Who cites or marks each passage, so linked() does not scan the collection.
+        self._pointing: dict[Key, list[str]] = {}
+        for q in passages:
+            for label in (*q.refs, *q.footnotes):
+                self._pointing.setdefault((q.doc, label), []).append(q.label)
+
+    def linked(self, p: Passage) -> tuple[Passage, ...]:
+        """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it,
+        and for a footnote the paragraphs that mark it."""
+        keys = [*p.footnotes, *p.refs, *self._pointing.get((p.doc, p.label), ())]
+        seen, out = set(), []
+        for label in keys:
+            q = self.by_label.get((p.doc, label))
+            if q is not None and label not in seen:
+                seen.add(label)
+                out.append(q)
+        return tuple(out)
+
+    def marking(self, footnote: Passage) -> list[Passage]:
+        """The passages that mark `footnote` (none for a passage that is not a footnote)."""
+        key = (footnote.doc, footnote.label)
+        pointing = [self.by_label[(footnote.doc, label)] for label in self._pointing.get(key, ())]
+        return [q for q in pointing if footnote.label in q.footnotes]
+
+    def spread(self, scores: Mapping[Key, float], share: float) -> dict[Key, float]:
+        """Each passage's score, raised to `share` × the score of the best passage linking to it.
+
+        A recommendation found by search brings the paragraph it cites along, a paragraph its footnotes.
+        """
+        bonus: dict[Key, float] = {}
+        for key, score in scores.items():
+            for q in self.linked(self.by_label[key]):
+                bonus[(q.doc, q.label)] = max(bonus.get((q.doc, q.label), 0.0), share * score)
+        keys = [*scores, *(key for key in bonus if key not in scores)]
+        return {key: max(scores.get(key, 0.0), bonus.get(key, 0.0)) for key in keys}

@@ -1,0 +1,160 @@
+"""What a question is about and what it asks for, read from its text: its Chinese content words, its
+English words, the Latin-script names it uses, and whether it asks for an amount or a date.
+
+Each function has a core taking the forms a `Query` has already made (folded, written, glossary
+spans), which is what a search uses, and a convenience taking a raw question for one-off use.
+"""
+from __future__ import annotations
+
+import re
+
+from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
+
+# Title-case or all-caps words that name nothing specific.
+GENERIC = frozenset("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday i it hong kong government departments department committee
+subcommittee council office bureau chief executive secretary chairman chair legislative report development
+mainland china chinese english sar hksar legco ok what who when where which why how is are does do did can
+could will would should has have was were if in on of for and or a an to by with from as at this that
+""".split())
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-.']*[a-z0-9]|[a-z0-9]")
+
+# Question words and generic subjects: they say how a question is asked, not what it is about.
+_QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
+為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
+
+Spans = tuple[tuple[int, int], ...]
+
+
+def glossary_spans(lower: str) -> Spans:
+    """Where the glossary's names occur in a lowercased question (names are matched folded, lowercase)."""
+    from index.glossary import default_terms, matcher
+
+    return tuple((a, b) for a, b, _ in matcher(default_terms()).finditer(lower))
+
+
+def latin_words(text: str) -> set[str]:
+    """The Latin-script words and codes of fold(text): the vocabulary unknown names are checked against."""
+    return set(_TOKEN.findall(fold(text)))
+
+
+def latin_names(question: str, spans: Spans) -> tuple[tuple[str, str], ...]:
+    """(as written, lowercase) of each Latin-script word in the question that looks like a name or a
+    code (5G, MTR, ChatGPT, a capital inside a sentence), outside the glossary's names at `spans`.
+
+    >>> latin_names("Can I pay MTR fares with iAM Smart?", glossary_spans("can i pay mtr fares with iam smart?"))
+    (('MTR', 'mtr'),)
+    """
+    if not re.search(r"[A-Za-z0-9]", question):
+        return ()
+    lower = question.lower()  # same positions as the question
+    out = []
+    for m in _TOKEN.finditer(lower):
+        token = question[m.start():m.end()]
+        if m.group(0) in GENERIC or any(a <= m.start() < b for a, b in spans):
+            continue
+        english_start = (m.start() == 0 or re.search(r"[.?!。？！]\s*$", lower[:m.start()])) \
+            and not CJK_RUN.match(lower[m.end():m.end() + 1])
+        named = (any(c.isdigit() for c in token) and any(c.isalpha() for c in token)) \
+            or (token.isupper() and len(token) >= 2) \
+            or any(c.isupper() for c in token[1:]) \
+            or (token[:1].isupper() and not english_start)
+        if named:
+            out.append((token, m.group(0)))
+    return tuple(out)
+
+
+def written_form(question: str, lang: str) -> str:
+    """The question in written Chinese: Cantonese ("yue") goes through data/cantonese.tsv, the rest as is."""
+    return cantonese_to_written(question) if lang == "yue" else question
+
+
+def chinese_words(folded_written: str) -> list[str]:
+    """The Chinese words that say what a question is about: jieba words of two or more characters of
+    its folded written form, question words removed."""
+    from index.normalise import to_simplified
+    from index.tokenise import jieba_tokenizer
+
+    q = folded_written
+    for word in _QUESTION_WORDS:
+        q = q.replace(word, " ")
+    out: dict[str, None] = {}
+    for run in CJK_RUN.findall(q):
+        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
+        source = simplified if len(simplified) == len(run) else run
+        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
+            if end - start >= 2:
+                out[run[start:end]] = None
+    return list(out)
+
+
+def content_words(question: str) -> list[str]:
+    """chinese_words of a raw question (for one-off use; a search reads Query.words).
+
+    >>> content_words("港鐵車費幾時加價？")
+    ['車費', '加價']
+    """
+    return chinese_words(fold(written_form(question, detect_lang(question))))
+
+
+def english_words(question: str, spans: Spans | None = None) -> list[str]:
+    """The English words of a question outside the glossary's names (at `spans` of its lowercase form,
+    found here when not given), minus stopwords, lowercase.
+
+    >>> english_words("How many ambulances use iAM Smart?")
+    ['ambulances', 'use']
+    """
+    from assistant.dictionary import STOPWORDS
+
+    if not re.search(r"[A-Za-z]", question):
+        return []
+    lower = question.lower()
+    named = glossary_spans(lower) if spans is None else spans
+    out: dict[str, None] = {}
+    for m in re.finditer(r"[a-z]+", lower):
+        word = m.group(0)
+        if len(word) >= 3 and word not in STOPWORDS and word not in GENERIC \
+                and not any(a <= m.start() < b for a, b in named):
+            out[word] = None
+    return list(out)
+
+
+def word_forms(chinese: list[str], english: list[str]) -> dict[str, frozenset[str]]:
+    """Each word with the forms that count as finding it in a passage: a Chinese word is found as
+    itself, an English word as any of its CC-CEDICT translations."""
+    from assistant.dictionary import translations
+
+    words = {w: frozenset([w]) for w in chinese}
+    words.update((w, translations(w)) for w in english)
+    return words
+
+
+def question_words(question: str) -> dict[str, frozenset[str]]:
+    """word_forms of a raw question's Chinese and English words (for one-off use; a search reads Query.words)."""
+    return word_forms(content_words(question), english_words(question))
+
+
+# What a question asks for. English "when" only opening a question ("When was …", "… and when?"),
+# not in a clause ("… do when it went").
+_ASKS = {
+    "amount": re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b"),
+    "date": re.compile(r"何時|幾時|甚麼時候|什麼時候|哪一?年|哪一?天|哪個月|幾月|幾號|(?:^|[,.?!;]\s*|\band )when\b"
+                       r"|\b(?:by|since|until) when\b|\b(?:what|which) (?:date|year|day)\b"),
+}
+
+
+def kind_asked(folded_written: str) -> str:
+    """"amount", "date" or "" for a question's folded written form (see asks_for)."""
+    q = folded_written.lower()
+    return next((kind for kind, pattern in _ASKS.items() if pattern.search(q)), "")
+
+
+def asks_for(question: str) -> str:
+    """What kind of answer a raw question asks for: "amount" (多少 / 幾多 / how many …), "date" (何時 /
+    幾時 / when …) or "" for anything else (for one-off use; a search reads Query.asks).
+
+    >>> asks_for("數碼港有幾多間初創公司？"), asks_for("When was it set up?"), asks_for("智方便是甚麼？")
+    ('amount', 'date', '')
+    """
+    return kind_asked(fold(written_form(question, detect_lang(question))))
