@@ -422,7 +422,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         # to the paragraph that carries its marker.
         linked = retriever.linked(p)
         same = of_version.get(version_key(p.doc, p.lang), passages)  # neighbours in its own language
-        panel = render.passage_html(p, documents.get(p.doc), highlight, linked, render.neighbours(same, p),
+        document = versions.get(version_key(p.doc, p.lang)) or documents.get(p.doc)  # its own language's title
+        panel = render.passage_html(p, document, highlight, linked, render.neighbours(same, p),
                                     parallel=pairs.get((p.doc, p.label, p.lang)))
         part = (p.doc, render.section_of(p))
         if part not in parts:  # a footnote filed under a heading with no paragraph of its own

@@ -21,7 +21,7 @@ import numpy as np
 
 from index.build import build, collect_passages, dense_text, lexical_tokens
 from index.lexical import LexicalIndex
-from index.store import LEXICAL, MANIFEST, Index, load_index, write_index
+from index.store import LEXICAL, MANIFEST, Index, document_from_manifest, load_index, write_index
 from index.vectors import engine_for_manifest
 from ingest.charsets import form
 from ingest.passage import Document, InputError, Passage
@@ -161,8 +161,6 @@ def _has_content(folder: Path) -> bool:
 
 
 def _versions(manifest: dict) -> list[Document]:
-    from index.store import document_from_manifest
-
     return [document_from_manifest(d) for d in manifest["documents"]]
 
 
