@@ -23,7 +23,7 @@ import gradio as gr  # noqa: E402
 from assistant import render  # noqa: E402
 from assistant.restricted import Restricted  # noqa: E402
 from assistant.retrieve import MAX_QUESTION_CHARS  # noqa: E402
-from index.library import check_docs, parallels  # noqa: E402
+from index.library import parallels  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
 EXAMPLES = [
@@ -557,8 +557,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         try:
             if not 1 <= int(k) <= MAX_API_K:
                 raise InputError(f"k = {k} is out of range: give a number from 1 to {MAX_API_K}")
-            chosen = check_docs(retriever.index, list(docs)) if docs else None  # an unknown paper is refused
-            return retriever.search(question, k=int(k), docs=chosen).to_json()
+            searched = Restricted(retriever, list(docs)) if docs else retriever  # an unknown paper is refused
+            return searched.search(question, k=int(k)).to_json()
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
 
