@@ -21,6 +21,7 @@ import index.offline  # noqa: E402,F401
 import gradio as gr  # noqa: E402
 
 from assistant import render  # noqa: E402
+from assistant.followup import MAX_HISTORY_TURNS  # noqa: E402
 from assistant.restricted import Restricted  # noqa: E402
 from assistant.retrieve import MAX_QUESTION_CHARS  # noqa: E402
 from index.library import parallels  # noqa: E402
@@ -195,6 +196,7 @@ CSS = """
 .cite-demo { cursor: default; }
 .note, .flag { border-radius: 8px; padding: 8px 12px; background: var(--lr-note-bg);
                border: 1px solid var(--lr-note-border); color: var(--lr-note-fg); }
+.speaker { display: block; font-size: .8rem; color: var(--lr-muted); }
 .source { margin-top: 8px; font-size: .8rem; color: var(--lr-muted); }
 .tools { margin-top: 8px; display: flex; justify-content: flex-end; }
 .copy-btn { font-size: .8rem; color: var(--lr-soft-fg); background: var(--lr-soft-bg); border: 1px solid var(--lr-soft-border);
@@ -273,7 +275,8 @@ def stored_turn(answer) -> dict:
     """An answer as the browser keeps it: the text, the quotes and which passages were found."""
     return {"question": answer.question, "lang": answer.lang, "text": answer.text,
             "answerable": bool(answer.answerable), "source": answer.source, "flagged": list(answer.flagged),
-            "quotes": [[q.text, q.doc, q.label] for q in answer.quotes],
+            "verdict": answer.verdict,
+            "quotes": [[q.text, q.doc, q.label, q.speaker or "", q.act] for q in answer.quotes],
             "hits": [[h.passage.doc, h.passage.label, round(float(h.score), 4), h.via] for h in answer.hits]}
 
 
@@ -288,11 +291,14 @@ def restored_answer(turn: object, by_label: dict):
 
     try:
         lang = turn["lang"] if turn["lang"] in LANGS else "zh-Hant"
-        quotes = tuple(Quote(text=str(t), label=str(l), doc=str(d)) for t, d, l in turn["quotes"])
+        quotes = tuple(Quote(text=str(t), label=str(l), doc=str(d), speaker=str(rest[0]) if rest and rest[0] else None,
+                             act=str(rest[1]) if len(rest) > 1 else "")
+                       for t, d, l, *rest in turn["quotes"])
         hits = tuple(Hit(by_label[(str(d), str(l))], float(score), str(via))
                      for d, l, score, via in turn["hits"] if (str(d), str(l)) in by_label)
         return Answer(str(turn["question"]), lang, str(turn["text"]), bool(turn["answerable"]), quotes, hits,
-                      tuple(str(f) for f in turn.get("flagged", ())), str(turn.get("source", "extractive")))
+                      tuple(str(f) for f in turn.get("flagged", ())), str(turn.get("source", "extractive")),
+                      str(turn.get("verdict", "")) if turn.get("verdict") in ("answered", "uncertain", "not_answered") else "")
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -302,7 +308,7 @@ def highlights(turns: list, turn: int | None, doc: str, label: str) -> tuple[str
     if turn is None or not 0 <= turn < len(turns):
         return ()
     try:
-        return tuple(str(t) for t, d, l in turns[turn]["quotes"] if (d, l) == (doc, label))
+        return tuple(str(t) for t, d, l, *_ in turns[turn]["quotes"] if (d, l) == (doc, label))
     except (KeyError, TypeError, ValueError):
         return ()
 
@@ -354,12 +360,28 @@ class AskCitation(TypedDict):
     text: str
 
 
+class AskQuote(TypedDict):
+    doc: str
+    label: str
+    sentence: str
+    speaker: str | None
+
+
+class AskAnswer(TypedDict):
+    text: str
+    lang: str
+    quotes: list[AskQuote]
+
+
 class AskResult(TypedDict):
-    """`legco-rag ask --json`: the question, whether the report answers it, the passages best first."""
+    """`legco-rag ask --json`: the question, whether the report answers it, the passages best first,
+    the verdict ("answered", "uncertain", "not_answered") and the answer with its quotes."""
 
     question: str
     answerable: bool
     citations: list[AskCitation]
+    verdict: str
+    answer: AskAnswer
 
 
 # ---- the evaluation tab --------------------------------------------------------------------------
@@ -393,7 +415,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
     """
     import pandas as pd
 
-    from assistant.answer import answer_question
+    from assistant.answer import answer_question, ask_json, compose
+    from assistant.followup import WithHistory, check_history
     from eval.run import describe, evaluate_retriever, load_questions, missed
 
     passages = retriever.index.passages
@@ -449,8 +472,10 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                 "e.g. How many registered users does iAM Smart have?", "info")})
             return history, turns, question, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.question_html(question)})
+        earlier = [str(t.get("question", "")) for t in turns if isinstance(t, dict)][-MAX_HISTORY_TURNS:]
         try:
-            answer = answer_question(Restricted(retriever, docs) if docs else retriever, question, k=int(k), llm=llm)
+            searched = Restricted(retriever, docs) if docs else retriever  # the papers picked, or all
+            answer = answer_question(WithHistory(searched, check_history(earlier)), question, k=int(k), llm=llm)
         except InputError as e:
             history.append({"role": "assistant", "content": render.message_html(
                 f"無法搜尋這個問題 · Cannot search this question:\n{reason_zh(e)}\n{e}")})
@@ -549,16 +574,17 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         doc = next(iter(documents)) if documents else ""
         return render.eval_case_html(wrong[row], by_label, doc)
 
-    def ask(question: str, k: int = DEFAULT_K, docs: list[str] | None = None) -> AskResult:
+    def ask(question: str, k: int = DEFAULT_K, history: list[str] | None = None,
+            docs: list[str] | None = None) -> AskResult:
         """Search the report: the passages that answer `question`, as `legco-rag ask --json` prints them.
-
-        docs: paper numbers to search only (as `legco-rag ask --doc`); none or empty: every paper.
-        """
+        history: the earlier questions of the conversation, oldest first (optional).
+        docs: paper numbers to search only (as `legco-rag ask --doc`); none or empty: every paper."""
         try:
             if not 1 <= int(k) <= MAX_API_K:
                 raise InputError(f"k = {k} is out of range: give a number from 1 to {MAX_API_K}")
             searched = Restricted(retriever, list(docs)) if docs else retriever  # an unknown paper is refused
-            return searched.search(question, k=int(k)).to_json()
+            result = WithHistory(searched, check_history(history)).search(question, k=int(k))
+            return ask_json(result, compose(result))
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
 

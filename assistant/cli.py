@@ -137,12 +137,14 @@ def cmd_ask(args) -> None:
 
         retriever = Restricted(retriever, args.doc)
     retriever = WithHistory(retriever, history)
-    if args.json:
-        print(json.dumps(retriever.search(question, k=args.k).to_json(), ensure_ascii=False, indent=2))
-        return
-    from assistant.answer import answer_question
+    from assistant.answer import answer_question, ask_json, compose
     from assistant.cite import citation
     from assistant.llm import LLMSettings
+
+    if args.json:
+        result = retriever.search(question, k=args.k)
+        print(json.dumps(ask_json(result, compose(result)), ensure_ascii=False, indent=2))
+        return
 
     answer = answer_question(retriever, question, k=args.k, llm=LLMSettings.from_env())
     lang = form(answer.lang)

@@ -5,7 +5,7 @@ so the CLI, the app and the JSON output read one type whichever answered.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.cite import citation
 from assistant.retrieve import Hit
@@ -22,6 +22,10 @@ class Quote:
     text: str
     label: str
     doc: str
+    # Who says the quoted sentence ("members", "subcommittee", "administration", a named body) and what
+    # it does ("asks", "urges", "states"), from ingest.speakers; where it is from decides equality.
+    speaker: str | None = field(default=None, compare=False)
+    act: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,13 @@ class Answer:
     hits: tuple[Hit, ...]
     flagged: tuple[str, ...] = ()
     source: str = "extractive"  # "extractive" or "llm"
+    verdict: str = ""  # "answered", "uncertain" or "not_answered"; "" for an answer kept from before verdicts
+
+    def answer_json(self) -> dict:
+        """The `"answer"` object of `legco-rag ask --json` and the app's /ask: the text and its quotes."""
+        return {"text": self.text, "lang": self.lang,
+                "quotes": [{"doc": q.doc, "label": q.label, "sentence": q.text, "speaker": q.speaker}
+                           for q in self.quotes]}
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape of an answer."""
@@ -43,9 +54,11 @@ class Answer:
             "question": self.question,
             "lang": self.lang,
             "answerable": self.answerable,
+            "verdict": self.verdict,
             "source": self.source,
             "text": self.text,
-            "quotes": [{"text": q.text, "doc": q.doc, "label": q.label, "citation": citation(q.label, form(self.lang))}
+            "quotes": [{"text": q.text, "doc": q.doc, "label": q.label, "citation": citation(q.label, form(self.lang)),
+                        "speaker": q.speaker}
                        for q in self.quotes],
             "flagged": list(self.flagged),
             "citations": [

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from assistant.glosses import speaker_line
 from ingest.charsets import form
 from ingest.labels import citation, label_text
 from ingest.passage import Document, Passage
@@ -121,7 +122,8 @@ def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[
 
     placed: filled with the (doc, label) of every chip made, so they are not listed again below.
     """
-    keys = list(cited) + [(h.passage.doc, h.passage.label) for h in answer.hits]
+    keys = list(cited) + [(h.passage.doc, h.passage.label) for h in answer.hits] + [
+        (p.doc, p.label) for h in answer.hits for p in h.linked]  # a named passage's links, listed as links
     found: dict[str, tuple[str, str]] = {}
     for doc, label in keys:
         for written in (citation(label, answer.lang, doc), citation(label, answer.lang)):
@@ -140,6 +142,21 @@ def _inline_chips(escaped: str, answer, turn: int | None, cited: Sequence[tuple[
     return pattern.sub(chip, escaped)
 
 
+def _with_speakers(escaped: str, answer) -> str:
+    """The (escaped) answer text with who says each quote above its line: "政府當局表示 · the Administration"."""
+    lines = escaped.split("\n")
+    for q in answer.quotes:
+        said = speaker_line(getattr(q, "speaker", None), getattr(q, "act", "") or "states")
+        if not said:
+            continue
+        opening = escape(f"「{q.text}」")
+        for i, line in enumerate(lines):
+            if line.startswith(opening):
+                lines[i] = f'<span class="speaker">{escape(said)}</span>{line}'
+                break
+    return "\n".join(lines)
+
+
 def answer_html(answer, turn: int | None = None) -> str:
     """An assistant.answer.Answer as a chat bubble: its text, then its citations as chips.
 
@@ -149,7 +166,7 @@ def answer_html(answer, turn: int | None = None) -> str:
     """
     cited = _cited(answer)
     placed: set[tuple[str, str]] = set()
-    body = _inline_chips(escape(answer.text), answer, turn, cited, placed).replace("\n", "<br>")
+    body = _inline_chips(_with_speakers(escape(answer.text), answer), answer, turn, cited, placed).replace("\n", "<br>")
     cls = "answer" if answer.answerable else "answer answer-weak"
     parts = [f'<div class="{cls}"><div class="answer-text">{body}</div>']
     for note in answer.flagged:

@@ -28,6 +28,7 @@ from pathlib import Path
 from ingest.passage import Document, Passage
 from ingest.read import ReportWarning, date_of, read_report
 from ingest.charsets import SUPERSCRIPTS
+from ingest.speakers import with_speakers
 from ingest.refs import cross_refs, footnote_markers, strip_footnote_markers, strip_markdown
 
 _PARA = re.compile(r"(\d{1,3})[.．](?!\d)\s*(.*)|(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\s+(.*)|$)")
@@ -195,7 +196,7 @@ def parse_layout(text: str, doc_id: str) -> Layout:
         walk.odd.setdefault(_ODD["none"], (1, "line 1"))
     for what, (times, first) in walk.odd.items():  # one warning per kind, however often it happened
         warnings.warn(f"report {doc_id}: {times} {what} (first at {first})", ReportWarning, stacklevel=3)
-    return Layout(passages, headings, walk.front, walk.signature)
+    return Layout(with_speakers(passages), headings, walk.front, walk.signature)
 
 
 _ODD = {

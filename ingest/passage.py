@@ -35,6 +35,8 @@ class Passage:
     footnotes: labels of footnotes marked in the text ("fn6").
     refs: labels of paragraphs the text cross-references ("11" for 參閱上文第11段).
     chunk: position of this chunk within its passage (0 for unsplit passages).
+    speakers: who speaks in it, distinct and in order ("members", "subcommittee", "administration" or a
+        named body such as "醫院管理局"), from ingest.speakers; not part of `id`, which the text decides.
     lang: the language of the document version it is from ("zh-Hant", "en"), so the two versions of
         a bilingual paper (one paper number) tell their passages apart; "" where unknown.
     """
@@ -46,6 +48,7 @@ class Passage:
     footnotes: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     chunk: int = 0
+    speakers: tuple[str, ...] = ()
     lang: str = ""
 
     @property
@@ -63,6 +66,7 @@ class Passage:
             "footnotes": list(self.footnotes),
             "refs": list(self.refs),
             "chunk": self.chunk,
+            "speakers": list(self.speakers),
             "lang": self.lang,
         }
 
@@ -76,6 +80,7 @@ class Passage:
             footnotes=tuple(obj.get("footnotes", ())),
             refs=tuple(obj.get("refs", ())),
             chunk=int(obj.get("chunk", 0)),
+            speakers=tuple(obj.get("speakers", ())),  # an index written before speakers were read
             lang=obj.get("lang", ""),
         )
 

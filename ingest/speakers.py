@@ -14,9 +14,10 @@ answer when the reply is in the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.chunk import sentences
+from ingest.passage import Passage
 
 MEMBERS, SUBCOMMITTEE, ADMINISTRATION = "members", "subcommittee", "administration"
 
@@ -128,3 +129,31 @@ def speakers(text: str, inherited: str | None = None) -> tuple[str, ...]:
     ('members', 'administration')
     """
     return tuple(dict.fromkeys(t.speaker for t in turns(text, inherited) if t.speaker))
+
+
+_SUB_ITEM = re.compile(r"^(?P<parent>\d+(?:\.\d+)*)\([0-9a-z]+\)$")
+
+
+def parent_label(label: str) -> str | None:
+    """The paragraph a sub-item belongs to: "67" for "67(5)", "2.2" for "2.2(a)"; None for anything else.
+
+    >>> parent_label("67(5)"), parent_label("2.2(a)"), parent_label("15")
+    ('67', '2.2', None)
+    """
+    m = _SUB_ITEM.match(label)
+    return m.group("parent") if m else None
+
+
+def introducer(text: str) -> str | None:
+    """Who speaks the last sentence of a paragraph: the speaker of the sub-items it introduces
+    (小組委員會建議政府當局： → the subcommittee for each of 67(1), 67(2) …)."""
+    said = turns(text)
+    return said[-1].speaker if said else None
+
+
+def with_speakers(passages: list[Passage]) -> list[Passage]:
+    """The passages with their `speakers` filled: a sub-item inherits the speaker of the sentence of
+    its paragraph that introduces it. New Passages; the ones given are not changed."""
+    intro = {(p.doc, p.label): introducer(p.text) for p in passages if parent_label(p.label) is None}
+    return [replace(p, speakers=speakers(p.text, intro.get((p.doc, parent_label(p.label) or ""))))
+            for p in passages]

@@ -15,6 +15,7 @@ text is full of markup; test_offline.py and test_xss_browser.py share it.
 """
 from __future__ import annotations
 
+import html
 import ipaddress
 import json
 import os
@@ -121,29 +122,33 @@ def clean_env(**extra: str) -> dict:
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "<script>window.__xss = 'script ran'; alert('xss')</script>"
 IMG = '<img src=x onerror="window.__xss = \'img ran\'; alert(1)">'
+# The reader strips the tags a converted paper leaves behind (ingest.markup), so the markup is written
+# as a paper that *quotes* markup carries it: as entities, which reading turns back into "<script>…"
+# characters in the passage text. That text is what the app must show, and never run.
+_E = html.escape
 HOSTILE_REPORT = f"""立法會 CB(9)999/2025 號文件
 
-<b>標記</b>測試小組委員會報告
+{_E("<b>標記</b>")}測試小組委員會報告
 
 目的
 
-本文件旨在匯報測試小組委員會就惡意標記的商議工作。{SCRIPT}
+本文件旨在匯報測試小組委員會就惡意標記的商議工作：{_E(SCRIPT)}。
 
 背景
 
-2. 小組委員會研究網頁腳本注入的風險。委員指出，報告正文可能載有 {SCRIPT} 及 {IMG} 等標記。¹
+2. 小組委員會研究網頁腳本注入的風險。委員指出，報告正文可能載有 {_E(SCRIPT)} 及 {_E(IMG)} 等標記。¹
 
-<img src=x onerror=alert(2)>
+{_E("<img src=x onerror=alert(2)>")}
 
-3. 政府當局表示，系統會把報告文字當作純文字顯示，不會執行任何 <iframe src="javascript:alert(3)"></iframe> 內容。
+3. 政府當局表示，系統會把報告文字當作純文字顯示，不會執行任何 {_E('<iframe src="javascript:alert(3)"></iframe>')} 內容。
 
 建議
 
 4. 小組委員會建議政府當局：
-- (1) 確保所有顯示的文字均經過轉義 <svg onload=alert(4)>；及
-- (2) 定期測試 <a href="javascript:alert(5)">連結</a> 的處理。
+- (1) 確保所有顯示的文字均經過轉義 {_E("<svg onload=alert(4)>")}；及
+- (2) 定期測試 {_E('<a href="javascript:alert(5)">連結</a>')} 的處理。
 
-¹ 腳註亦載有 {IMG} 標記。
+¹ 腳註亦載有 {_E(IMG)} 標記。
 
 測試小組委員會秘書處
 2025年7月1日

@@ -64,8 +64,32 @@ def test_bad_requests_get_the_reason_not_a_traceback(client, question, k, messag
         client.predict(question, k, api_name="/ask")
 
 
+def test_ask_adds_the_verdict_and_the_answer_keeping_every_field(client):
+    result = client.predict(QUESTION, 5, api_name="/ask")
+    assert {"question", "answerable", "citations", "verdict", "answer"} <= set(result)
+    assert result["answerable"] == (result["verdict"] == "answered")
+    assert result["answer"]["lang"] == "zh-Hant" and result["answer"]["text"].startswith("報告指出：")
+    quote = result["answer"]["quotes"][0]
+    assert set(quote) == {"doc", "label", "sentence", "speaker"}
+    assert quote["label"] == "15" and quote["speaker"] == "administration"
+
+
+def test_ask_with_a_history_resolves_the_follow_up(client):
+    alone = client.predict("那費用呢？", 5, api_name="/ask")
+    followed = client.predict("那費用呢？", 5, [QUESTION], api_name="/ask")
+    assert followed["citations"] != alone["citations"]
+    assert {"14", "15", "16"} & {c["label"] for c in followed["citations"][:3]}
+
+
+def test_a_bad_history_is_one_clear_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="history turn 1 is a int"):
+        client.predict("那費用呢？", 5, [1], api_name="/ask")
+
+
 def test_ask_takes_the_papers_to_search(client):
-    result = client.predict(QUESTION, 3, ["CB(2)1292/2025"], api_name="/ask")
+    result = client.predict(QUESTION, 3, [], ["CB(2)1292/2025"], api_name="/ask")
     assert {c["doc"] for c in result["citations"]} == {"CB(2)1292/2025"}
     assert len(result["citations"]) == 3
 
@@ -74,4 +98,4 @@ def test_ask_refuses_a_paper_that_is_not_indexed(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="CB\\(9\\)1/2099"):
-        client.predict(QUESTION, 3, ["CB(9)1/2099"], api_name="/ask")
+        client.predict(QUESTION, 3, [], ["CB(9)1/2099"], api_name="/ask")

@@ -148,3 +148,17 @@ def test_scale_section_runs_end_to_end_on_a_tiny_collection(tmp_path):
     assert row["lexical_build_seconds"] >= 0 and row["lexical"]["n"] == 3
     assert row["memory_mb"] > 0 and row["ann"]["disk_mb"] > 0
     assert row["retriever"]["hybrid"]["n"] == 3  # the project's Retriever, on the synthetic collection
+
+
+def test_hybrid_breakdown_times_each_stage_the_retriever_composes(tmp_path):
+    from eval.hybrid_breakdown import hybrid_breakdown
+    from fakes import MINI, HashEmbedder
+    from index.build import build
+    from index.store import load_index
+
+    build([MINI], tmp_path / "idx", HashEmbedder(), progress=False)
+    questions = ["香港需要多少算力？", "How many users?", "第2段"]
+    steps = hybrid_breakdown(load_index(tmp_path / "idx"), HashEmbedder(), questions)
+    assert {"glossary_expand", "embed_query", "faiss_search", "normalise_tokens", "bm25_scores",
+            "fuse_and_links", "rank", "label_lookup", "judge"} <= set(steps)
+    assert all(step["n"] == len(questions) for step in steps.values())

@@ -19,12 +19,22 @@ def test_passages_json_prints_one_object_per_passage_with_the_agreed_fields(caps
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert len(rows) == 112
-    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs", "lang"} for r in rows)
+    assert all(set(r) == {"doc", "label", "section", "text", "footnotes", "refs", "lang", "speakers"} for r in rows)
     assert {r["lang"] for r in rows} == {"zh-Hant"}  # the document's language
     by_label = {r["label"]: r for r in rows}
     assert by_label["15"]["doc"] == "CB(2)1292/2025"
     assert by_label["15"]["footnotes"] == ["fn6"]
     assert by_label["67(20)"]["refs"] == ["47", "49"]
+
+
+def test_passages_json_names_the_speakers_in_order_of_appearance(capsys):
+    _, out, _ = run_cli(capsys, "passages", "--json")
+    speakers = {r["label"]: r["speakers"] for r in map(json.loads, out.splitlines())}
+    assert speakers["15"] == ["administration"]
+    assert speakers["34"] == ["members"]
+    assert speakers["28"] == ["members", "administration"]
+    # a sub-item speaks with the sentence that introduces it: 小組委員會建議政府當局：
+    assert speakers["67(10)"] == ["subcommittee"]
 
 
 def test_passages_of_a_second_report_file(capsys):
@@ -38,7 +48,7 @@ def test_ask_json_finds_the_compute_demand_paragraph_first(capsys, app_index):
     code, out, _ = run_cli(capsys, "ask", "香港2030年需要多少算力？", "--index", str(app_index), "--json")
     result = json.loads(out)
     assert code == 0
-    assert set(result) == {"question", "answerable", "citations"}
+    assert set(result) == {"question", "answerable", "citations", "verdict", "answer"}
     assert result["answerable"] is True
     labels = [c["label"] for c in result["citations"]]
     assert "15" in labels[:3]
@@ -76,3 +86,17 @@ def test_bad_input_gets_one_line_and_exit_status_2(capsys, argv, message):
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.model
+def test_ask_json_adds_verdict_and_answer_and_keeps_the_old_fields(capsys, app_index):
+    code, out, _ = run_cli(capsys, "ask", "實時交通燈號調節系統幾時推展至全港？", "--index", str(app_index), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert {"question", "answerable", "citations", "verdict", "answer"} <= set(result)
+    assert set(result["citations"][0]) == {"doc", "label", "section", "score", "text"}
+    assert result["answerable"] == (result["verdict"] == "answered")
+    assert set(result["answer"]) == {"text", "lang", "quotes"}
+    if result["verdict"] == "answered":  # the Administration's reply, not the members' question
+        assert result["answer"]["quotes"][0]["label"] == "35"
+        assert result["answer"]["quotes"][0]["speaker"] == "administration"

@@ -70,3 +70,23 @@ def test_turns_cover_the_sentences_exactly():
     text = "委員詢問系統何時推出。政府當局表示，系統於2026年推出。"
     spans = turns(text)
     assert "".join(text[t.start:t.end] for t in spans).replace(" ", "") == text
+
+
+def test_a_sub_item_takes_the_speaker_of_the_sentence_introducing_it():
+    from ingest.passage import Passage
+    from ingest.speakers import with_speakers
+
+    paragraph = Passage("X", "67", (), "67. 小組委員會建議政府當局：")
+    item = Passage("X", "67(1)", (), "加快推展數字基建；")
+    other = Passage("X", "68", (), "這是背景。")
+    out = with_speakers([paragraph, item, other])
+    assert [p.speakers for p in out] == [("subcommittee",), ("subcommittee",), ()]
+    assert item.speakers == ()  # the passages given are not changed
+    assert out[1].id == item.id  # speakers are not part of a passage's id
+
+
+def test_parent_label_of_sub_items_only():
+    from ingest.speakers import parent_label
+
+    assert [parent_label(x) for x in ("67(5)", "2.2(a)", "3(i)", "15", "fn6", "appendix2")] == \
+        ["67", "2.2", "3", None, None, None]

@@ -1,0 +1,66 @@
+"""Who says each sentence of a passage, and whose words a question asks for.
+
+The sentences of a passage are read with ingest.speakers (members ask, the Administration states,
+the subcommittee urges). A sub-item (67(5)) has no speaker of its own: it speaks with the sentence of
+its paragraph that introduced it, which ingest recorded as the passage's first speaker.
+
+    >>> wanted_speaker("What did members urge the Government to do?"), wanted_speaker("政府當局幾時推出？")
+    ('members', 'administration')
+"""
+from __future__ import annotations
+
+import re
+
+from index.normalise import fold
+from ingest.passage import Passage
+from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, Turn, parent_label, turns
+
+Said = Turn  # a sentence (start, end) of a passage, with its speaker and act
+
+
+def said_in(passage: Passage | None) -> list[Said]:
+    """Each sentence of a passage with who says it; a sub-item's opening sentences take the speaker
+    ingest gave it (from the paragraph that introduces it)."""
+    if passage is None:
+        return []
+    said = turns(passage.text)
+    if said and said[0].speaker is None and parent_label(passage.label) and passage.speakers:
+        said = turns(passage.text, passage.speakers[0])
+    return said
+
+
+# Read on the folded question (Traditional, lower case), so Simplified and English share one table.
+_SUBCOMMITTEE = re.compile(r"小組委員會|(?<![a-z])(?:sub-?committee|committee)(?![a-z])")
+_RECOMMENDS = re.compile(r"建議|推薦|recommend")
+_MEMBERS = re.compile(r"委員(?!會)|議員|(?<![a-z])(?:members?|legislators?)(?![a-z])")
+_MEMBERS_SAY = re.compile(r"詢問|問|關注|建議|促請|要求|認為|意見|提出|(?<![a-z])(?:ask|urge|suggest|concern|view|propos|rais|think|request)")
+_ADMINISTRATION = re.compile(r"政府|當局|局方|(?<![a-z])(?:government|administration)(?![a-z])")
+_WHEN_HOW_MANY = re.compile(r"幾時|何時|甚麼時候|什麼時候|多少|幾多|幾耐|會否|會不會|(?<![a-z])(?:when|how many|how much|how long|will)(?![a-z])")
+
+
+NAMED_BONUS, INFERRED_BONUS = 1.0, 0.5  # the question names the side / its kind (when, how many) suggests it
+
+
+def speaker_preference(question: str) -> tuple[str, float]:
+    """(the side whose sentences to prefer, by how much): a side the question names outweighs the rank of
+    a passage (a full RANK_WEIGHT); one inferred from "when / how many" only half of it."""
+    side = wanted_speaker(question)
+    if not side:
+        return "", 0.0
+    q = fold(question)
+    named = {SUBCOMMITTEE: _SUBCOMMITTEE, MEMBERS: _MEMBERS, ADMINISTRATION: _ADMINISTRATION}[side].search(q)
+    return side, NAMED_BONUS if named else INFERRED_BONUS
+
+
+def wanted_speaker(question: str) -> str:
+    """The side whose words answer `question`: "subcommittee" for what the subcommittee recommends,
+    "members" for what members asked or urged, "administration" for what the government will do,
+    when, or how many; "" when the question asks no one in particular."""
+    q = fold(question)
+    if _SUBCOMMITTEE.search(q) and _RECOMMENDS.search(q):
+        return SUBCOMMITTEE
+    if _MEMBERS.search(q) and _MEMBERS_SAY.search(q):
+        return MEMBERS
+    if _ADMINISTRATION.search(q) or _WHEN_HOW_MANY.search(q):
+        return ADMINISTRATION
+    return ""
