@@ -22,7 +22,9 @@ import gradio as gr  # noqa: E402
 
 from assistant import render  # noqa: E402
 from assistant.followup import MAX_HISTORY_TURNS  # noqa: E402
+from assistant.restricted import Restricted  # noqa: E402
 from assistant.retrieve import MAX_QUESTION_CHARS  # noqa: E402
+from index.library import parallels  # noqa: E402
 from ingest.passage import InputError  # noqa: E402
 
 EXAMPLES = [
@@ -401,6 +403,11 @@ def metric_rows(metrics: dict) -> list[dict]:
     return rows
 
 
+def version_key(doc: str, lang: str) -> str:
+    """The browse menu's value for one language version of a paper."""
+    return f"{doc}|{lang}"
+
+
 def build_app(retriever, llm=None) -> gr.Blocks:
     """The app over one loaded Retriever (tests pass their own); launch it with `serve`.
 
@@ -419,6 +426,14 @@ def build_app(retriever, llm=None) -> gr.Blocks:
     many = len({doc for doc, _ in parts}) > 1
     section_choices = [("全部 · Whole report", ALL)] + [
         ((f"{doc} › " if many else "") + " › ".join(section), str(i)) for i, (doc, section) in enumerate(parts)]
+    # The library: each paper's language versions, browsable one at a time, and the bilingual pairs.
+    versions = {version_key(d.doc_id, d.lang): d for d in retriever.index.versions}
+    of_version = {key: [p for p in passages if version_key(p.doc, p.lang) == key or not p.lang and p.doc == d.doc_id]
+                  for key, d in versions.items()}
+    pairs = parallels(passages)
+    doc_choices = [(f"{d.doc_id} · {d.title}" if d.title else d.doc_id, d.doc_id) for d in documents.values()]
+    version_choices = [("全部 · All papers", ALL)] + [
+        (f"{d.doc_id} · {d.lang}" + (f" · {d.title}" if d.title else ""), key) for key, d in versions.items()]
 
     def open_passage(doc: str, label: str, highlight=()):
         """Panel HTML, report section and report HTML for one passage (or a note if it is unknown)."""
@@ -429,7 +444,10 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         # Retriever.linked gives footnotes, cited and citing passages; a footnote also links back
         # to the paragraph that carries its marker.
         linked = retriever.linked(p)
-        panel = render.passage_html(p, documents.get(p.doc), highlight, linked, render.neighbours(passages, p))
+        same = of_version.get(version_key(p.doc, p.lang), passages)  # neighbours in its own language
+        document = versions.get(version_key(p.doc, p.lang)) or documents.get(p.doc)  # its own language's title
+        panel = render.passage_html(p, document, highlight, linked, render.neighbours(same, p),
+                                    parallel=pairs.get((p.doc, p.label, p.lang)))
         part = (p.doc, render.section_of(p))
         if part not in parts:  # a footnote filed under a heading with no paragraph of its own
             return panel, ALL, render.report_html(passages, documents, None, p)
@@ -445,7 +463,7 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                              {"role": "assistant", "content": render.answer_html(answer, i)}]
         return messages
 
-    def respond(question: str, k: float, history: list, turns: list):
+    def respond(question: str, k: float, docs: list | None, history: list, turns: list):
         """One chat turn: the question, the answer with its citation chips, its first citation opened."""
         history, turns = list(history or []), list(turns or [])
         if not question or not question.strip():
@@ -456,7 +474,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         history.append({"role": "user", "content": render.question_html(question)})
         earlier = [str(t.get("question", "")) for t in turns if isinstance(t, dict)][-MAX_HISTORY_TURNS:]
         try:
-            answer = answer_question(WithHistory(retriever, check_history(earlier)), question, k=int(k), llm=llm)
+            searched = Restricted(retriever, docs) if docs else retriever  # the papers picked, or all
+            answer = answer_question(WithHistory(searched, check_history(earlier)), question, k=int(k), llm=llm)
         except InputError as e:
             history.append({"role": "assistant", "content": render.message_html(
                 f"無法搜尋這個問題 · Cannot search this question:\n{reason_zh(e)}\n{e}")})
@@ -489,7 +508,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         panel, section_value, report_value, link = gr.skip(), gr.skip(), gr.skip(), gr.skip()
         # Reloading a ?q= link must not ask again what the kept conversation already ends with.
         if question and not (turns and turns[-1].get("question") == " ".join(question.split())):
-            history, turns, _, panel, section_value, report_value, link = respond(question, DEFAULT_K, history, turns)
+            history, turns, _, panel, section_value, report_value, link = respond(question, DEFAULT_K, [], history,
+                                                                                 turns)
         if cite:
             panel, section_value, report_value = open_passage(*cite)
             link = permalink(question, cite)
@@ -504,10 +524,17 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         answers = [a for a in (restored_answer(t, by_label) for t in (turns or [])) if a is not None]
         return render.conversation_markdown(answers, documents)
 
-    def show_section(choice: str):
-        """The part of the report picked in the section menu."""
+    def show_section(choice: str, version: str = ALL):
+        """The part of the report picked in the section menu (of the paper picked in the paper menu)."""
         whole = choice in (None, ALL) or not str(choice).isdigit() or int(choice) >= len(parts)
-        return render.report_html(passages, documents, None if whole else parts[int(choice)])
+        return render.report_html(of_version.get(version, passages), documents, None if whole else parts[int(choice)])
+
+    def show_version(version: str):
+        """One paper in one language (or every paper): its sections in the section menu, and its text."""
+        shown = of_version.get(version, passages)
+        mine = set(render.sections(shown))
+        choices = [section_choices[0]] + [c for c, part in zip(section_choices[1:], parts) if part in mine]
+        return gr.update(choices=choices, value=ALL), render.report_html(shown, documents)
 
     def chart_of(table, metric: str):
         """One metric per group, for the bar chart, the groups in the table's order."""
@@ -547,13 +574,16 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         doc = next(iter(documents)) if documents else ""
         return render.eval_case_html(wrong[row], by_label, doc)
 
-    def ask(question: str, k: int = DEFAULT_K, history: list[str] | None = None) -> AskResult:
+    def ask(question: str, k: int = DEFAULT_K, history: list[str] | None = None,
+            docs: list[str] | None = None) -> AskResult:
         """Search the report: the passages that answer `question`, as `legco-rag ask --json` prints them.
-        history: the earlier questions of the conversation, oldest first (optional)."""
+        history: the earlier questions of the conversation, oldest first (optional).
+        docs: paper numbers to search only (as `legco-rag ask --doc`); none or empty: every paper."""
         try:
             if not 1 <= int(k) <= MAX_API_K:
                 raise InputError(f"k = {k} is out of range: give a number from 1 to {MAX_API_K}")
-            result = WithHistory(retriever, check_history(history)).search(question, k=int(k))
+            searched = Restricted(retriever, list(docs)) if docs else retriever  # an unknown paper is refused
+            result = WithHistory(searched, check_history(history)).search(question, k=int(k))
             return ask_json(result, compose(result))
         except InputError as e:
             raise gr.Error(str(e), print_exception=False) from None
@@ -581,6 +611,9 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                                 placeholder="輸入問題… · Type a question… (中文 / 粵語 / English)",
                                 elem_id="question")
                             send = gr.Button("提問 · Ask", variant="primary", scale=1, min_width=96, elem_id="ask-btn")
+                        doc_pick = gr.Dropdown(doc_choices, value=[], multiselect=True, elem_id="doc-pick",
+                                               label="只搜尋這些文件 · Only these papers (none picked: all)",
+                                               visible=len(doc_choices) > 1)
                         gr.HTML("", elem_id="char-count", js_on_load=None)
                         gr.HTML(render.example_buttons(EXAMPLES), js_on_load=None, elem_id="examples")
                         with gr.Row():
@@ -590,6 +623,8 @@ def build_app(retriever, llm=None) -> gr.Blocks:
                             k = gr.Slider(1, MAX_UI_K, value=DEFAULT_K, step=1,
                                           label="搜尋段落數目 · Passages to search (k)")
                     with gr.Tab("全文 · Read the report", id="browse"):
+                        version = gr.Dropdown(version_choices, value=ALL, label="文件 · Paper", elem_id="browse-doc",
+                                              visible=len(versions) > 1)
                         section = gr.Dropdown(section_choices, value=ALL, label="章節 · Section",
                                               elem_id="browse-section")
                         report = gr.HTML(render.report_html(passages, documents), js_on_load=None,
@@ -625,11 +660,13 @@ def build_app(retriever, llm=None) -> gr.Blocks:
         cheap = {"concurrency_id": "panel", "concurrency_limit": PANEL_CONCURRENCY, **private}  # string work only
         turn_outputs = [chat, turns, question, panel, section, report, link]
         for event in (question.submit, send.click):
-            event(respond, [question, k, chat, turns], turn_outputs, concurrency_id="model",
+            event(respond, [question, k, doc_pick, chat, turns], turn_outputs, concurrency_id="model",
                   concurrency_limit=MODEL_CONCURRENCY, **private)
         panel.click(open_citation, [turns, link], [panel, section, report, link], concurrency_id="panel",
                     concurrency_limit=PANEL_CONCURRENCY, **private)
-        section.input(show_section, [section], [report], concurrency_id="panel",
+        section.input(show_section, [section, version], [report], concurrency_id="panel",
+                      concurrency_limit=PANEL_CONCURRENCY, **private)
+        version.input(show_version, [version], [section, report], concurrency_id="panel",
                       concurrency_limit=PANEL_CONCURRENCY, **private)
         link.change(None, [link], None, js=PERMALINK_JS, **private)
         for event in (clear_btn.click, chat.clear):  # the chat's own bin too: history and panel go with it

@@ -214,9 +214,9 @@ def _gloss_line(quote: Quote, lang: str, passages: dict) -> str | None:
     return "  — " + gloss_line(gloss(quote.text, quote.label, p.section, quote.speaker, lang))
 
 
-def _quoted(quotes: tuple[Quote, ...], lang: str, hits: tuple[Hit, ...]) -> list[str]:
+def _quoted(quotes: tuple[Quote, ...], lang: str, hits: tuple[Hit, ...], library: bool = False) -> list[str]:
     """Each quote on its line, with its gloss under it for a reader of another language or script."""
-    with_doc = len({q.doc for q in quotes}) > 1
+    with_doc = library or len({q.doc for q in quotes}) > 1  # library: the index holds several papers
     passages = {(h.passage.doc, h.passage.label): h.passage for h in hits}
     lines = []
     for q in quotes:
@@ -226,9 +226,9 @@ def _quoted(quotes: tuple[Quote, ...], lang: str, hits: tuple[Hit, ...]) -> list
     return lines
 
 
-def _passage_list(hits, lang: str, weak: str = "") -> list[str]:
+def _passage_list(hits, lang: str, weak: str = "", library: bool = False) -> list[str]:
     """"- 〔第15段〕 section path" for each hit, the path in the reader's language."""
-    with_doc = len({h.passage.doc for h in hits}) > 1
+    with_doc = library or len({h.passage.doc for h in hits}) > 1  # library: the index holds several papers
     lines = []
     for h in hits:
         section = section_path(h.passage.section, lang)
@@ -265,8 +265,8 @@ def uncertain_text(result: SearchResult, lang: str, n: int = 3) -> tuple[str, tu
     lines = [not_stated(result.question, lang)]
     given = given_quotes(result)
     if given:
-        lines += [gives_line(lang), *_quoted(given, lang, result.hits)]
-    return "\n".join([*lines, CLOSEST[lang], *_passage_list(hits, lang)]), given
+        lines += [gives_line(lang), *_quoted(given, lang, result.hits, result.papers > 1)]
+    return "\n".join([*lines, CLOSEST[lang], *_passage_list(hits, lang, library=result.papers > 1)]), given
 
 
 def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
@@ -284,7 +284,7 @@ def abstention(result: SearchResult, lang: str, n: int = 3) -> str:
         header, weak = _NOT_GIVEN[result.not_given][lang], ""
     else:
         header, weak = _ABSTAIN[lang], _WEAK[lang]
-    return "\n".join([header, *_passage_list(hits, lang, weak)])
+    return "\n".join([header, *_passage_list(hits, lang, weak, result.papers > 1)])
 
 
 def _links(result: SearchResult, quotes: tuple[Quote, ...], lang: str) -> list[str]:
@@ -299,7 +299,7 @@ def _links(result: SearchResult, quotes: tuple[Quote, ...], lang: str) -> list[s
                 linked.append(p)
     if not linked:
         return []
-    with_doc = len({p.doc for p in linked}) > 1
+    with_doc = result.papers > 1 or len({p.doc for p in linked}) > 1
     return [links_line(lang) + " " + " ".join(cite(p.label, p.doc, lang, with_doc) for p in linked)]
 
 
@@ -315,7 +315,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
     verdict = verdict_of(result)
     if verdict == "answered" and result.hits:
         quotes = pick_quotes(result, max_quotes)
-        lines = [frame_lead(lang), *_quoted(quotes, lang, result.hits)]
+        lines = [frame_lead(lang), *_quoted(quotes, lang, result.hits, result.papers > 1)]
         if result.hits[0].via == "lookup":
             lines += _links(result, quotes, lang)
         return Answer(result.question, lang, "\n".join(lines), True, quotes, result.hits, verdict=verdict)

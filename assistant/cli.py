@@ -3,7 +3,10 @@
   legco-rag passages [PATH…] [--json]          list the citable passages of reports
   legco-rag build [PATH…] [--index DIR] [--engine faiss|milvus] [--milvus-uri URI]
                                                index reports (default: the bundled report)
-  legco-rag ask "香港2030年需要多少算力？"        the passages that answer, with citations
+  legco-rag add PATH… [--index DIR]            add papers to an index (only they are embedded)
+  legco-rag docs [--index DIR] [--json]        the papers an index holds
+  legco-rag remove DOC_ID [--lang LANG] [--index DIR]   take a paper out of an index
+  legco-rag ask "香港2030年需要多少算力？" [--doc DOC_ID]…   the passages that answer, with citations
   legco-rag serve [--host 127.0.0.1] [--port 7860]   the chat app in a browser
 """
 from __future__ import annotations
@@ -28,15 +31,22 @@ def _paths(paths: list[str]) -> list[Path]:
 
 def cmd_passages(args) -> None:
     """Print every passage of the given reports; --json prints one object per line."""
+    from dataclasses import replace
+
+    from index.library import parallel_json, parallels
     from ingest.parse import load_report
 
-    for path in _paths(args.paths):
-        doc, passages = load_report(path)
+    reports = [load_report(path) for path in _paths(args.paths)]
+    # Both versions of a paper given together are a bilingual pair: each row shows the other's text.
+    pairs = parallels([replace(p, lang=doc.lang) for doc, passages in reports for p in passages]) if args.json else {}
+    for doc, passages in reports:
         for p in passages:
             if args.json:
                 row = p.to_json()
                 row.pop("chunk")
                 row["lang"] = doc.lang  # the document's language
+                if parallel := parallel_json(replace(p, lang=doc.lang), pairs):
+                    row["parallel"] = parallel
                 print(json.dumps(row, ensure_ascii=False))
             else:
                 print(f"[{p.label}] {' › '.join(p.section)}\n{p.text}\n")
@@ -70,6 +80,48 @@ def cmd_build(args) -> None:
           f"into {report.folder} ({engine.name}) in {report.seconds:.1f} s", file=sys.stderr)
 
 
+def cmd_add(args) -> None:
+    """Add papers to an index, embedding only theirs (the index is created if there is none yet)."""
+    from index.embed import load_embedder
+    from index.library import add
+    from index.store import read_manifest
+
+    folder = Path(args.index)
+    model = args.model
+    if model is None and (folder / "manifest.json").is_file():
+        model = read_manifest(folder)["model"]  # the model the library was built with
+    change = add([Path(p) for p in args.paths], folder, _Lazy(load_embedder, model), progress=not args.quiet)
+    m = change.manifest
+    ids = ", ".join(f"{d.doc_id} ({d.lang})" for d in change.documents)
+    verb = "created a new index with" if change.created else "added"
+    print(f"{verb} {ids}: {change.embedded} chunks embedded; {folder} now holds {len(m['documents'])} "
+          f"document(s), {m['count']} passages ({change.seconds:.1f} s)", file=sys.stderr)
+
+
+def cmd_docs(args) -> None:
+    """List the papers an index holds: id, language, date, committee, passages, title."""
+    from index.library import entries
+    from index.store import load_index
+
+    for e in entries(load_index(Path(args.index))):
+        d = e.document
+        if args.json:
+            print(json.dumps(e.to_json(), ensure_ascii=False))
+        else:
+            print("\t".join((d.doc_id, d.lang, d.date or "-", d.committee or "-", f"{e.passages} passages",
+                             d.title or "-")))
+
+
+def cmd_remove(args) -> None:
+    """Take a paper (every language version, or only --lang) out of an index; nothing else is embedded."""
+    from index.library import remove
+
+    change = remove(Path(args.index), args.doc_id, args.lang)
+    ids = ", ".join(f"{d.doc_id} ({d.lang})" for d in change.documents)
+    print(f"removed {ids}: {args.index} now holds {len(change.manifest['documents'])} document(s), "
+          f"{change.manifest['count']} passages", file=sys.stderr)
+
+
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
     from assistant.followup import WithHistory, check_history
@@ -79,7 +131,12 @@ def cmd_ask(args) -> None:
     history = check_history(args.history)
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    retriever = WithHistory(open_retriever(args.index, args.model), history)
+    retriever = open_retriever(args.index, args.model)
+    if args.doc:
+        from assistant.restricted import Restricted
+
+        retriever = Restricted(retriever, args.doc)
+    retriever = WithHistory(retriever, history)
     from assistant.answer import answer_question, ask_json, compose
     from assistant.llm import LLMSettings
     from ingest.labels import citation
@@ -95,9 +152,11 @@ def cmd_ask(args) -> None:
     for flag in answer.flagged:
         print(f"⚠ {flag}")
     print()
+    papers = len({d.doc_id for d in retriever.index.versions})
     for hit in answer.hits:
         p = hit.passage
-        print(f"{citation(p.label, lang)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
+        doc = p.doc if papers > 1 else None  # a library: every citation names its paper
+        print(f"{citation(p.label, lang, doc)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
 
 
 def cmd_serve(args) -> None:
@@ -130,6 +189,25 @@ def parser() -> argparse.ArgumentParser:
                         "(default: a Milvus Lite folder inside the index)")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("add", help=cmd_add.__doc__)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="paper files (.txt, .md, .html, .pdf)")
+    p.add_argument("--index", default=str(default_index_dir()), help="index folder (default: %(default)s)")
+    p.add_argument("--model", default=None, help="for a new index (default: multilingual-e5-small); "
+                   "an existing one keeps its own")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("docs", help=cmd_docs.__doc__)
+    p.add_argument("--index", default=str(default_index_dir()), help="index folder (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("remove", help=cmd_remove.__doc__)
+    p.add_argument("doc_id", metavar="DOC_ID", help="the paper number `legco-rag docs` lists")
+    p.add_argument("--lang", default=None, help="only this language version (e.g. en, zh-Hant)")
+    p.add_argument("--index", default=str(default_index_dir()), help="index folder (default: %(default)s)")
+    p.set_defaults(func=cmd_remove)
+
     p = sub.add_parser("ask", help=cmd_ask.__doc__)
     p.add_argument("question")
     p.add_argument("--k", type=int, default=5, help="passages to return (default: 5)")
@@ -139,6 +217,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
                    help="an earlier question of the conversation, repeated oldest first "
                         "(e.g. ask \"那費用呢？\" --history \"香港2030年需要多少算力？\")")
+    p.add_argument("--doc", action="append", default=[], metavar="DOC_ID",
+                   help="search only this paper (repeatable; ids as `legco-rag docs` lists them)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.hit import Hit, Key
+from assistant.papers import nearest
 from assistant.query import Query
 from ingest.passage import Passage
 
@@ -21,12 +22,13 @@ class DenseSearch:
         self.chunk_keys = chunk_keys
         self.by_label = by_label
 
-    def search(self, query: Query, pool: int) -> list[Hit]:
-        """The passages of the `pool` nearest chunks, best first, each scored by its best chunk."""
+    def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
+        """The passages of the `pool` nearest chunks, best first, each scored by its best chunk;
+        `rows` (a mask over chunks, Papers.rows) keeps to some papers' chunks."""
         qvec = self.embedder.encode_queries([query.searched])[0:1].astype(np.float32)
-        cos, ids = self.vectors.search(qvec, min(pool, self.vectors.ntotal))
+        cos, ids = nearest(self.vectors, qvec, pool, rows)
         best: dict[Key, float] = {}
-        for c, i in zip(cos[0], ids[0]):
+        for c, i in zip(cos, ids):
             if i >= 0:
                 key = self.chunk_keys[i]
                 best[key] = max(best.get(key, -1.0), float(c))

@@ -42,6 +42,7 @@ class SearchResult:
     # The analysed question, so the answer reads its language and expansion instead of redoing them;
     # None for a result built by hand.
     query: Query | None = field(default=None, compare=False, repr=False)
+    papers: int = 1  # how many papers the index holds: with more than one, every citation names its paper
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""

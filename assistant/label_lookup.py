@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Collection, Mapping
 
 from assistant.hit import Hit, Key
 from assistant.lookup import cited_labels
@@ -23,8 +23,10 @@ class LabelLookup:
         """The labels the question names, in the order named (read folded, so 第十五段 names "15")."""
         return cited_labels(query.folded, self.labels) or cited_labels(query.text, self.labels)
 
-    def search(self, query: Query, scores: Mapping[Key, float]) -> list[Hit]:
+    def search(self, query: Query, scores: Mapping[Key, float], docs: Collection[str] | None = None) -> list[Hit]:
         """A "lookup" hit for each named passage, in the order named; a label several reports have
-        gives the passage of the report the rest of the question is about (by `scores`) first."""
+        gives the passage of the report the rest of the question is about (by `scores`) first.
+        `docs` (paper numbers) keeps to those papers."""
         return [Hit(p, scores.get((p.doc, p.label), 1.0), "lookup") for label in self.named(query)
-                for p in sorted(self._labelled[label], key=lambda p: -scores.get((p.doc, p.label), -math.inf))]
+                for p in sorted(self._labelled[label], key=lambda p: -scores.get((p.doc, p.label), -math.inf))
+                if docs is None or p.doc in docs]

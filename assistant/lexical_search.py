@@ -26,9 +26,12 @@ class LexicalSearch:
         known = self.lexical.document_frequency
         return [*query.tokens, *(t for t in query.translations if known(t))]
 
-    def search(self, query: Query, pool: int) -> list[Hit]:
-        """The `pool` best-scoring chunks' passages, best first; none when no token matches."""
+    def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
+        """The `pool` best-scoring chunks' passages, best first; none when no token matches.
+        `rows` (a mask over chunks, Papers.rows) keeps to some papers' chunks."""
         bm = self.lexical.scores(self.query_tokens(query))
+        if rows is not None:
+            bm = np.where(rows, bm, 0.0)
         top = float(bm.max()) if bm.size else 0.0
         if top <= 0:
             return []

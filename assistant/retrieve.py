@@ -15,6 +15,7 @@ from assistant.hit import Hit, Key, SearchResult, by_key
 from assistant.label_lookup import LabelLookup
 from assistant.lexical_search import LexicalSearch
 from assistant.links import Links
+from assistant.papers import Papers
 from assistant.query import MAX_QUESTION_CHARS, Query, check_question
 from assistant.settings import Settings
 from ingest.passage import InputError, Passage
@@ -41,7 +42,9 @@ class Retriever:
         self.links = Links(index.passages)
         self.dense = DenseSearch(embedder, index.vectors, chunk_keys, self.links.by_label)
         self.lexical = LexicalSearch(index.lexical, chunk_keys, self.links.by_label)
-        self.lookup = LabelLookup(index.passages)
+        self.papers = Papers(index.passages, index.chunks)
+        # One passage per (doc, label): a bilingual paper's two versions are one paragraph to look up.
+        self.lookup = LabelLookup(list(self.links.by_label.values()))
         self.judge = Judge(index.lexical, self.links, index.passages)
 
     @classmethod
@@ -75,26 +78,37 @@ class Retriever:
         """Passages a reader wants beside `p` (see Links.linked)."""
         return self.links.linked(p)
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        """The k best passages for a question, those it names first, and whether the report answers it."""
+    def search(self, question: str, k: int = 5, docs: tuple[str, ...] | list[str] | None = None) -> SearchResult:
+        """The k best passages for a question, those it names first, and whether the report answers it.
+
+        `docs` (paper numbers) restricts dense search, lexical search and label lookup to those papers,
+        so a restricted question still gets k passages of them. A bilingual paper's paragraph is one
+        hit, shown in the question's language where the paper has that version.
+        """
         s = self.settings
         query = Query.parse(question, s.normalise)
-        dense = self.dense.search(query, s.pool)
+        rows = self.papers.rows(docs)
+        dense = self.dense.search(query, s.pool, rows)
         top_cosine = max((h.score for h in dense), default=0.0)
-        scores = self._scores(query, dense)
-        named = self.lookup.search(query, scores)
-        hits = [replace(h, linked=self.links.linked(h.passage)) for h in self._take(named, scores, k)]
+        scores = self._scores(query, dense, rows)
+        named = self.lookup.search(query, scores, docs)
+        hits = [self._in_language(h, query.lang) for h in self._take(named, scores, k)]
         verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s)
         return SearchResult(query.text, verdict.answerable, tuple(hits), verdict.evidence, verdict.unknown,
-                            verdict.not_given, query)
+                            verdict.not_given, query, papers=len(self.papers))
 
-    def _scores(self, query: Query, dense: list[Hit]) -> dict[Key, float]:
+    def _in_language(self, hit: Hit, lang: str) -> Hit:
+        """The hit with its passage and linked passages in the question's language where they have it."""
+        p = self.papers.version(hit.passage, lang)
+        return replace(hit, passage=p, linked=tuple(self.papers.version(q, lang) for q in self.links.linked(p)))
+
+    def _scores(self, query: Query, dense: list[Hit], rows=None) -> dict[Key, float]:
         """Score per passage: dense cosine + weighted normalised BM25, then link propagation (hybrid),
-        or one search's own scores (the "dense" and "lexical" ablations)."""
+        or one search's own scores (the "dense" and "lexical" ablations); `rows` as for search."""
         s = self.settings
         if s.mode == "dense":
             return by_key(dense)
-        lexical = self.lexical.search(query, s.pool)
+        lexical = self.lexical.search(query, s.pool, rows)
         if s.mode == "lexical":
             return by_key(lexical)
         fused = fuse(by_key(dense), by_key(lexical), s.lexical_weight)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +35,19 @@ def lexical_tokens(p: Passage) -> list[str]:
 
 
 def collect_passages(paths: list[Path]):
-    """Parse and chunk every report; refuse two files that claim the same document id."""
+    """Parse and chunk every report; refuse two files that claim the same document (paper number and
+    language: the Chinese and English versions of one paper are two documents with one id)."""
     from ingest.chunk import chunk_passages, sentence_pieces
     from ingest.parse import load_report
 
     documents, passages, chunks, seen = [], [], [], {}
     for path in paths:
         doc, parsed = load_report(path)
-        if doc.doc_id in seen:
-            raise InputError(f"'{path}' and '{seen[doc.doc_id]}' are both document {doc.doc_id}: index each report once")
-        seen[doc.doc_id] = path
+        if (doc.doc_id, doc.lang) in seen:
+            raise InputError(f"'{path}' and '{seen[doc.doc_id, doc.lang]}' are both document {doc.doc_id} "
+                             f"({doc.lang}): index each report once")
+        seen[doc.doc_id, doc.lang] = path
+        parsed = [replace(p, lang=doc.lang) for p in parsed]  # tells a bilingual pair's passages apart
         documents.append(doc)
         passages.extend(parsed)
         whole = chunk_passages(parsed)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +52,32 @@ class Index:
 
     @property
     def documents(self) -> dict[str, Document]:
-        return {d["doc_id"]: Document(**{k: d[k] for k in ("doc_id", "title", "date", "lang", "source")})
-                for d in self.manifest["documents"]}
+        """Each paper by its id (of a bilingual pair, the version indexed first)."""
+        out: dict[str, Document] = {}
+        for d in self.versions:
+            out.setdefault(d.doc_id, d)
+        return out
+
+    @property
+    def versions(self) -> tuple[Document, ...]:
+        """Every indexed document, both language versions of a bilingual paper included, in index order."""
+        return tuple(document_from_manifest(d) for d in self.manifest["documents"])
+
+
+def document_from_manifest(entry: dict) -> Document:
+    """A manifest's "documents" entry as a Document (indexes written before committees were recorded
+    give "" for what they lack)."""
+    return Document(**{k: entry[k] for k in ("doc_id", "title", "date", "lang", "source")},
+                    committee=entry.get("committee", ""), checksum=entry.get("sha256", ""),
+                    url=entry.get("url", ""))
+
+
+def document_entry(d: Document, passages: int) -> dict:
+    """A Document as the manifest lists it. "sha256" is the source's checksum as read when the document
+    was indexed (kept when the source has since moved); "passages" counts its passages."""
+    checksum = d.checksum or (file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else "")
+    return {"doc_id": d.doc_id, "title": d.title, "date": d.date, "lang": d.lang, "source": d.source,
+            "sha256": checksum, "committee": d.committee, "url": d.url, "passages": passages}
 
 
 def _write_jsonl(path: Path, passages) -> None:
@@ -88,6 +113,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     _remove_stale(folder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-{os.getpid()}-", dir=folder.parent))
     stored: dict = {}
+    counts = Counter((p.doc, p.lang) for p in passages)  # a passage with no language: any version's
     try:
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; an index is an ordinary folder
         _write_jsonl(tmp / PASSAGES, passages)
@@ -102,11 +128,8 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "chunks": len(chunks),
             **stored,
             "tokeniser": tokens_by or tokeniser.current(),
-            "documents": [
-                {"doc_id": d.doc_id, "title": d.title, "date": d.date, "lang": d.lang, "source": d.source,
-                 "sha256": file_sha256(Path(d.source)) if d.source and Path(d.source).is_file() else ""}
-                for d in documents
-            ],
+            "documents": [document_entry(d, counts[(d.doc_id, d.lang)] + counts[(d.doc_id, "")])
+                          for d in documents],
             "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *engine.checked_files(), *sorted(
                 f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
             **(extra or {}),

@@ -37,6 +37,8 @@ class Passage:
     chunk: position of this chunk within its passage (0 for unsplit passages).
     speakers: who speaks in it, distinct and in order ("members", "subcommittee", "administration" or a
         named body such as "醫院管理局"), from ingest.speakers; not part of `id`, which the text decides.
+    lang: the language of the document version it is from ("zh-Hant", "en"), so the two versions of
+        a bilingual paper (one paper number) tell their passages apart; "" where unknown.
     """
 
     doc: str
@@ -47,6 +49,7 @@ class Passage:
     refs: tuple[str, ...] = ()
     chunk: int = 0
     speakers: tuple[str, ...] = ()
+    lang: str = ""
 
     @property
     def id(self) -> str:
@@ -64,6 +67,7 @@ class Passage:
             "refs": list(self.refs),
             "chunk": self.chunk,
             "speakers": list(self.speakers),
+            "lang": self.lang,
         }
 
     @classmethod
@@ -77,6 +81,7 @@ class Passage:
             refs=tuple(obj.get("refs", ())),
             chunk=int(obj.get("chunk", 0)),
             speakers=tuple(obj.get("speakers", ())),  # an index written before speakers were read
+            lang=obj.get("lang", ""),
         )
 
 

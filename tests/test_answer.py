@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import _WEAK, Answer, Quote, answer_question, compose, sentences
+from assistant.answer import _WEAK, Answer, Quote, answer_question, compose
+from ingest.chunk import sentences
 from assistant.retrieve import Hit, SearchResult
 from ingest.passage import InputError, Passage
 from fakes import FixedRetriever

@@ -86,3 +86,16 @@ def test_a_bad_history_is_one_clear_error(client):
 
     with pytest.raises(AppError, match="history turn 1 is a int"):
         client.predict("那費用呢？", 5, [1], api_name="/ask")
+
+
+def test_ask_takes_the_papers_to_search(client):
+    result = client.predict(QUESTION, 3, [], ["CB(2)1292/2025"], api_name="/ask")
+    assert {c["doc"] for c in result["citations"]} == {"CB(2)1292/2025"}
+    assert len(result["citations"]) == 3
+
+
+def test_ask_refuses_a_paper_that_is_not_indexed(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="CB\\(9\\)1/2099"):
+        client.predict(QUESTION, 3, [], ["CB(9)1/2099"], api_name="/ask")

@@ -43,7 +43,7 @@ def test_every_queued_event_has_an_explicit_limit_and_the_queue_is_bounded(tmp_p
     queued = {(f.name, f.concurrency_id, f.concurrency_limit) for f in demo.fns.values() if f.queue}
     model = {(name, "model", app.MODEL_CONCURRENCY) for name in ("respond", "ask", "on_load", "run_evaluation")}
     panel = {(name, "panel", app.PANEL_CONCURRENCY)
-             for name in ("open_citation", "show_section", "clear", "export", "chart_of", "show_missed")}
+             for name in ("open_citation", "show_section", "show_version", "clear", "export", "chart_of", "show_missed")}
     assert queued == model | panel
     assert app.MODEL_CONCURRENCY == 1  # one model on shared CPU cores: parallel searches only slice them thinner
     assert demo._queue.max_size == app.QUEUE_MAX_SIZE and app.QUEUE_MAX_SIZE > 0

@@ -12,10 +12,14 @@ from ingest.labels import citation
 from ingest.passage import Document
 
 
+HEADER_DOCUMENTS = 3  # more papers than this are counted in the header, not listed
+
+
 def header_html(documents: dict[str, Document], count: int) -> str:
-    """The page header: what the app is and which reports it searches."""
+    """The page header: what the app is and which reports it searches (a library, by its size)."""
     docs = "".join(f'<div class="app-doc"><span class="app-doc-h">報告 Report</span>{document_line(d, d.doc_id)}</div>'
-                   for d in documents.values())
+                   for d in documents.values()) if len(documents) <= HEADER_DOCUMENTS else (
+        f'<div class="app-doc"><span class="app-doc-h">文件庫 Library</span>{len(documents)} 份文件 papers</div>')
     return (f'<div class="app-header"><div class="app-title">立法會報告引文搜尋 '
             f'<span class="app-title-en">LegCo Report Search</span></div>'
             f'<div class="app-sub">每個答案均直接引用報告原文並註明段落 · Every answer quotes the report '

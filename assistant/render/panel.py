@@ -33,12 +33,14 @@ def _relation(passage: Passage, other: Passage) -> str:
 
 def passage_html(passage: Passage, document: Document | None = None, highlight: Iterable[str] = (),
                  linked: Sequence[Passage] = (), neighbours: tuple[Passage | None, Passage | None] = (None, None),
-                 lang: str = "zh") -> str:
+                 lang: str = "zh", parallel: Passage | None = None) -> str:
     """The citation panel for one passage: where it is, its text with the quoted sentence marked,
-    its footnotes, the passages linked to it and its neighbours, each of them a chip that opens it.
+    the same paragraph in the paper's other language, its footnotes, the passages linked to it and
+    its neighbours, each of them a chip that opens it.
 
     highlight: the sentences the answer quoted from this passage (exact substrings of its text).
     linked: e.g. Retriever.linked(passage); its footnotes are listed with their text.
+    parallel: the same-labelled passage of the paper's other language version (index.library.parallels).
     """
     zh, en = label_text(passage.label, "zh"), label_text(passage.label, "en")
     path = " › ".join(passage.section) or NO_SECTION
@@ -48,6 +50,10 @@ def passage_html(passage: Passage, document: Document | None = None, highlight: 
              f'<div class="panel-path">{escape(path)}</div>',
              f'<div class="panel-text">{highlight_html(passage.text, highlight)}</div>',
              f'<div class="tools">{copy_button(quote_with_citation(passage.text, passage.doc, passage.label, lang))}</div>']
+    if parallel is not None:
+        name = "英文版本 English version" if form(parallel.lang) == "en" else "中文版本 Chinese version"
+        parts.append(f'<div class="panel-block panel-parallel" lang="{escape(parallel.lang)}">'
+                     f'<div class="panel-h">{name}</div><div class="panel-text">{text_html(parallel.text)}</div></div>')
     footnotes = [q for q in linked if q.label in passage.footnotes]
     others = [q for q in linked if q.label not in passage.footnotes]
     if footnotes:
