@@ -1,7 +1,7 @@
 """Hybrid retrieval, composed of stages over one Query and one Hit type:
 
-    Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → rank
-                → LabelLookup (named passages first) → Links.linked → Judge.verdict
+    Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
+                over the question) → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from assistant.lexical_search import LexicalSearch
 from assistant.links import Links
 from assistant.query import MAX_QUESTION_CHARS, Query, check_question
 from assistant.settings import Settings
+from assistant.speaker_preference import SpeakerPreference, side_asked
+from index.normalise import fold
 from ingest.passage import InputError, Passage
 
 __all__ = ["MAX_QUESTION_CHARS", "Hit", "Retriever", "SearchResult", "Settings", "check_question"]
@@ -43,6 +45,7 @@ class Retriever:
         self.lexical = LexicalSearch(index.lexical, chunk_keys, self.links.by_label)
         self.lookup = LabelLookup(index.passages)
         self.judge = Judge(index.lexical, self.links, index.passages)
+        self.preference = SpeakerPreference(self.links)
 
     @classmethod
     def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
@@ -75,18 +78,27 @@ class Retriever:
         """Passages a reader wants beside `p` (see Links.linked)."""
         return self.links.linked(p)
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        """The k best passages for a question, those it names first, and whether the report answers it."""
+    def search(self, question: str, k: int = 5, speaker: str = "", own: str = "") -> SearchResult:
+        """The k best passages for a question, those it names first, and whether the report answers it.
+
+        For a follow-up resolved against its conversation: `speaker` ("members", "administration",
+        "subcommittee") is the side it asks for ("政府點答？"; by default read from the question), and
+        `own` the question as asked when `question` carries words from earlier turns (its own words
+        must be found for it to be answered).
+        """
         s = self.settings
         query = Query.parse(question, s.normalise)
         dense = self.dense.search(query, s.pool)
         top_cosine = max((h.score for h in dense), default=0.0)
         scores = self._scores(query, dense)
+        side = speaker or side_asked(fold(query.written))
+        scores = self.preference.apply(scores, rank(scores, self.links.position), side)
         named = self.lookup.search(query, scores)
         hits = [replace(h, linked=self.links.linked(h.passage)) for h in self._take(named, scores, k)]
-        verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s)
+        verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s,
+                                     Query.parse(own, s.normalise) if own else None)
         return SearchResult(query.text, verdict.answerable, tuple(hits), verdict.evidence, verdict.unknown,
-                            verdict.not_given, query)
+                            verdict.not_given, query, verdict.verdict, verdict.gives)
 
     def _scores(self, query: Query, dense: list[Hit]) -> dict[Key, float]:
         """Score per passage: dense cosine + weighted normalised BM25, then link propagation (hybrid),

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from assistant.hit import Hit, SearchResult
 from assistant.retrieve import Settings
+from ingest.passage import Passage
 from eval.run import describe, missed, run
 
 
@@ -42,8 +44,7 @@ class _Retriever:
     """Finds paragraph 15 for every question."""
 
     def search(self, question, k=10):
-        hit = SimpleNamespace(passage=SimpleNamespace(label="15"))
-        return SimpleNamespace(hits=(hit,), answerable=True, top_score=0.9)
+        return SearchResult(question, True, (Hit(Passage("CB(4)1", "15", (), "第十五段。"), 0.9),), 0.9)
 
 
 def test_run_passes_every_question_through_the_progress_hook():
