@@ -26,7 +26,8 @@ LIFT = 1e-6  # how far above the passage it replaces a lifted one goes: just abo
 DEPTH = 10  # how many of the best passages are looked at: the rest never reach an answer
 
 # The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
-# rewritten). The Administration's side wins when both are named ("委員問到…，政府當局如何回應？").
+# rewritten). The subcommittee's recommendation comes first ("小組委員會建議政府當局…"), then the
+# Administration's side when both it and members are named ("委員問到…，政府當局如何回應？").
 _ADMINISTRATION_ASKED = re.compile(
     r"(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
     r"解釋|指出|立場|對策|處理|說|講)"
@@ -50,10 +51,10 @@ def side_asked(folded_written: str) -> str:
     ('members', '')
     """
     q = folded_written.lower()
-    if _ADMINISTRATION_ASKED.search(q):
-        return ADMINISTRATION
     if _SUBCOMMITTEE_ASKED.search(q):
         return SUBCOMMITTEE
+    if _ADMINISTRATION_ASKED.search(q):
+        return ADMINISTRATION
     if _MEMBERS_ASKED.search(q):
         return MEMBERS
     return ""
