@@ -201,7 +201,9 @@ class Judge:
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
                 continue
-            if not kind:
+            if kind in ("", "yes-no"):
+                # A yes or no is in any passage on the subject (measured on dev: requiring the
+                # question's words in one sentence refused more answerable questions than it caught).
                 return True, ()
             for a, b, sentence in spans:
                 if not gives(kind, sentence):
@@ -218,6 +220,12 @@ class Judge:
         topic words raise the evidence of any passage on the topic, so they cannot vouch for it."""
         if own is None or not own.words:
             return True
+        # Weighed over the words the collection uses (a word it words otherwise is no sign either way);
+        # when it uses none of them, the report cannot state what the follow-up adds.
+        used = self.lexical.document_frequency
+        words = {w: forms for w, forms in own.words.items() if any(map(used, forms))}
+        if not words:
+            return False
         weights = own.weights(self.lexical)
-        return max((coverage(own.words, weights, context) for context, _ in folded), default=0.0) \
+        return max((coverage(words, weights, context) for context, _ in folded), default=0.0) \
             >= settings.own_coverage
