@@ -38,7 +38,7 @@ def test_ask_json_finds_the_compute_demand_paragraph_first(capsys, app_index):
     code, out, _ = run_cli(capsys, "ask", "香港2030年需要多少算力？", "--index", str(app_index), "--json")
     result = json.loads(out)
     assert code == 0
-    assert set(result) == {"question", "answerable", "citations"}
+    assert set(result) == {"question", "answerable", "verdict", "citations"}
     assert result["answerable"] is True
     labels = [c["label"] for c in result["citations"]]
     assert "15" in labels[:3]
