@@ -1,6 +1,11 @@
-"""The abstention judge: whether the report answers a question at all, from every signal at once.
+"""The judge: whether the report answers a question, as one of three verdicts, from every signal at once.
 
-Three signals, calibrated on the dev split (see eval/):
+- answered: the report states it and a quoted sentence carries it (positive evidence only);
+- uncertain: related passages exist but none states it (a figure, date, person or yes/no about the
+  question's own subject; an entity the question names; a follow-up's own words);
+- not_answered: nothing relevant (weak evidence), or names the report never mentions.
+
+The signals, calibrated on the dev split (see eval/):
 - the question names something the report never mentions: a Latin-script name or code (5G, MTR,
   ChatGPT) that is neither in the report nor an English name the glossary maps to the report's words;
 - the question asks how many, how much or how long (or when), and no sentence of the top passages
@@ -8,18 +13,27 @@ Three signals, calibrated on the dev split (see eval/):
 - the evidence is weak: the best dense similarity plus how much of the question's wording one of the
   top passages covers (words weighted by rarity, so the subject counts more than "plan" or "develop")
   falls under a threshold.
-A question that names a passage outright ("第15段") is always answerable.
+- the question names an entity of the glossary (醫健通 / eHealth): the sentence giving what it asks
+  for, or else one of the top passages, must be about it (a sentence about 智方便 does not answer a
+  question about 醫健通);
+- it asks who (誰, 邊個, who …) or yes or no (是否, 會否, does …?): a sentence of the top passages
+  names a person / holds the question's subject;
+- a follow-up carries words from earlier turns: its own words (費用, cost) must be in a top passage.
+A question that names a passage outright ("第15段") is always answered.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from assistant.hit import Given, Key
 from assistant.links import Links
 from assistant.query import Query
 from assistant.settings import Settings
 from assistant.words import glossary_spans, latin_names, latin_words
+from index.glossary import Term, default_terms, matcher
 from index.normalise import fold
 from ingest.chunk import sentences
 from ingest.passage import Passage
@@ -27,12 +41,17 @@ from ingest.passage import Passage
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether the report answers, and why not."""
+    """Whether the report answers ("answered", "uncertain", "not_answered"), and why not."""
 
-    answerable: bool
+    verdict: str
     evidence: float  # best cosine + weighted coverage (SearchResult.top_score)
     unknown: tuple[str, ...] = ()  # names in the question the report never mentions
     not_given: str = ""  # "amount" or "date" asked for and not given about the question's subject
+    gives: tuple[Given, ...] = ()  # sentences giving the kind asked for, about another subject
+
+    @property
+    def answerable(self) -> bool:
+        return self.verdict == "answered"
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
@@ -56,19 +75,40 @@ def coverage(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
 _GIVES = {
     "amount": re.compile(r"(?<![第錄(\d.,/\-a-z])\d[\d,.]*(?![\d,.)/\-]|\s*[年月日段章條款號])"),
     "date": re.compile(r"\d\s*[年月日]|[今明去本上下]年|年[初中底內]|季"),
+    # A named person or an office-holder: 葛珮帆議員, 趙汝棠先生, 主席, Mr Chan.
+    "person": re.compile(r"[\u4e00-\u9fff]{2,3}(?:議員|先生|女士|博士|教授)|主席|局長|署長|處長|專員|秘書|總監|總裁"
+                         r"|\b(?:hon|mr|ms|mrs|dr|ir|prof|professor)\b\.?\s+[a-z]"),
 }
+# Questions asking who, or yes or no (folded written form; see asked()).
+_WHO = re.compile(r"誰|哪位|哪一位|\bwho(?:m|se)?\b")
+_YES_NO = re.compile(r"是否|會否|有否|有沒有|會不會|可否|能否|是不是|能不能|可不可以|[嗎吗]\s*[?？]?\s*$"
+                     r"|^(?:does|do|did|will|would|is|are|was|were|can|could|has|have|had|should)\b")
+
+
+def asked(query: Query) -> str:
+    """The kind of answer a question asks for: "amount", "date", "person", "yes-no" or "" (anything else).
+
+    >>> asked(Query.parse("Who chaired the subcommittee?")), asked(Query.parse("醫健通會否接駁內地？"))
+    ('person', 'yes-no')
+    """
+    if query.asks:
+        return query.asks
+    q = fold(query.written).lower() if query.lang == "yue" else query.folded
+    if _WHO.search(q):
+        return "person"
+    return "yes-no" if _YES_NO.search(q.strip()) else ""
 
 
 def gives(kind: str, text: str) -> bool:
     """Whether folded text gives an answer of that kind: an amount ("340萬", "9次", "15000 PFLOPS", not
-    dates or citations) or a date ("2025 年 3 月").
+    dates or citations), a date ("2025 年 3 月") or a person ("葛珮帆議員", "主席"); any text holds a yes or no.
 
     >>> gives("amount", "於 2024 年12月投入服務(參閱上文第14段)"), gives("amount", "超過340萬登記用戶")
     (False, True)
     >>> gives("date", "立法會於 2025 年 3 月 19 日通過"), gives("date", "載於附錄2")
     (True, False)
     """
-    return _GIVES[kind].search(text) is not None
+    return kind not in _GIVES or _GIVES[kind].search(text) is not None
 
 
 def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], top_cosine: float,
@@ -81,46 +121,111 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
     return top_cosine + settings.coverage_weight * covered
 
 
+@functools.lru_cache(maxsize=1)
+def _entity_matcher():
+    """The glossary's names, its Chinese terms among them (醫健通 as well as eHealth)."""
+    return matcher(tuple(Term(t.zh, t.en, (*t.aliases, t.zh)) for t in default_terms()))
+
+
+def entities(query: Query) -> tuple[frozenset[str], ...]:
+    """The glossary entities a question names, each as the folded Chinese terms that name it in the
+    report (one name may be several rows: 數碼 / 數字)."""
+    return tuple(dict.fromkeys(frozenset(fold(t.zh) for t in terms)
+                               for _, _, terms in _entity_matcher().finditer(query.folded.lower())))
+
+
 class Judge:
     """Turns a question's signals over one collection into a Verdict.
 
     `lexical` answers document_frequency and len() (for word weights); `links` gives the paragraph
     that marks a footnote, read with it; the `passages`' Latin-script words are the names it knows.
+    Each passage is folded once here: its context (headings, text, the paragraphs marking a footnote)
+    and its sentences.
     """
 
     def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage]):
         self.lexical = lexical
         self.links = links
         self.names = set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
+        self.context: dict[Key, str] = {}
+        self.sentences: dict[Key, list[tuple[int, int, str]]] = {}
+        for p in passages:
+            key = (p.doc, p.label)
+            marking = " ".join(q.text for q in links.marking(p))
+            self.context[key] = fold(" ".join([*p.section, p.text, marking]))
+            self.sentences[key] = [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
+
+    def _folded(self, p: Passage) -> tuple[str, list[tuple[int, int, str]]]:
+        """A passage's folded context and sentences (folded now for a passage built after the judge)."""
+        key = (p.doc, p.label)
+        if key not in self.context:
+            return fold(" ".join([*p.section, p.text])), [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
+        return self.context[key], self.sentences[key]
 
     def verdict(self, query: Query, top: list[Passage], top_cosine: float, named: bool,
-                settings: Settings) -> Verdict:
+                settings: Settings, own: Query | None = None) -> Verdict:
         """The verdict on a question whose best passages are `top` (best first) and best cosine
-        `top_cosine`; `named` when the question names a passage outright."""
+        `top_cosine`; `named` when the question names a passage outright; `own` the follow-up's own
+        question when `query` carries words from earlier turns."""
         weights = query.weights(self.lexical)
-        # The top passages, folded in one pass (the record separator survives fold).
-        folded = fold("\x1e".join(" ".join(p.section) + " " + p.text for p in top)).split("\x1e")
-        score = evidence(query.words, weights, top_cosine, folded, settings)
+        folded = [self._folded(p) for p in top]
+        score = evidence(query.words, weights, top_cosine, [c for c, _ in folded], settings)
         unknown = tuple(token for token, key in query.names if key not in self.names)
-        not_given = self.not_given(query, weights, top, settings)
-        answerable = named or (score >= settings.abstain_below and not unknown and not not_given)
-        return Verdict(answerable, score, unknown, not_given)
+        if named:
+            return Verdict("answered", score, unknown)
+        kind = asked(query)
+        stated, gives_ = self.states(query, kind, weights, top, folded, settings)
+        not_given = kind if kind in ("amount", "date") and not stated else ""
+        # Weak evidence is nothing related (under the answer threshold too, when that is set lower).
+        if unknown or score < min(settings.related_below, settings.abstain_below):
+            return Verdict("not_answered", score, unknown, not_given)
+        if not stated or score < settings.abstain_below or not self.own_words_found(own, folded, settings):
+            return Verdict("uncertain", score, unknown, not_given, gives_)
+        return Verdict("answered", score, unknown)
 
-    def not_given(self, query: Query, weights: Mapping[str, float], top: list[Passage], settings: Settings) -> str:
-        """"amount" or "date" when the question asks for one and no sentence of the `top` passages gives
-        one about the question's subject: read with its heading (and a footnote's with the paragraph that
-        marks it), the sentence holds `subject_coverage` of the weight of the question's words that the
-        collection uses."""
-        kind = query.asks
-        if not kind:
-            return ""
+    def states(self, query: Query, kind: str, weights: Mapping[str, float], top: list[Passage],
+               folded: list[tuple[str, list[tuple[int, int, str]]]], settings: Settings) -> tuple[bool, tuple[Given, ...]]:
+        """Whether a sentence of the `top` passages states what the question asks for about its subject,
+        and else the sentences giving that kind about something else.
+
+        The sentence gives the kind asked for (any sentence, for a question asking for no kind) and,
+        read with its passage's headings (and a footnote's with the paragraph that marks it), holds
+        `subject_coverage` of the weight of the question's words the collection uses; every glossary
+        entity the question names is in the sentence or its passage."""
+        names = entities(query)
         used = self.lexical.document_frequency
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
-        for p in top:
-            context = fold(" ".join([*p.section, *(q.text for q in self.links.marking(p))]))
-            for a, b in sentences(p.text):
-                sentence = fold(p.text[a:b])
-                if gives(kind, sentence) and (not known or coverage(known, weights, f"{context} {sentence}")
-                                              >= settings.subject_coverage):
-                    return ""
-        return kind
+        others: list[Given] = []
+        for p, (context, spans) in zip(top, folded):
+            if names and not all(any(n in context for n in forms) for forms in names):
+                if kind in _GIVES:
+                    others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
+                continue
+            if kind in ("", "yes-no"):
+                # A yes or no is in any passage on the subject (measured on dev: requiring the
+                # question's words in one sentence refused more answerable questions than it caught).
+                return True, ()
+            for a, b, sentence in spans:
+                if not gives(kind, sentence):
+                    continue
+                if not known or coverage(known, weights, f"{context} {sentence}" if kind != "yes-no" else context) \
+                        >= settings.subject_coverage:
+                    return True, ()
+                if kind in _GIVES:
+                    others.append(Given(p.doc, p.label, a, b))
+        return False, tuple(others[:3])
+
+    def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
+        """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried
+        topic words raise the evidence of any passage on the topic, so they cannot vouch for it."""
+        if own is None or not own.words:
+            return True
+        # Weighed over the words the collection uses (a word it words otherwise is no sign either way);
+        # when it uses none of them, the report cannot state what the follow-up adds.
+        used = self.lexical.document_frequency
+        words = {w: forms for w, forms in own.words.items() if any(map(used, forms))}
+        if not words:
+            return False
+        weights = own.weights(self.lexical)
+        return max((coverage(words, weights, context) for context, _ in folded), default=0.0) \
+            >= settings.own_coverage

@@ -322,7 +322,9 @@ def search_with_history(retriever, question: str, history=None, k: int = 5) -> S
         return retriever.search(question, k=k)
     if resolution.kind == "more":
         return more(retriever, question, resolution.topic, k)
-    return replace(retriever.search(resolution.query, k=k), question=question)
+    # The follow-up's own words must be found, not only the carried ones; the side it asks for leads.
+    found = retriever.search(resolution.query, k=k, speaker=resolution.speaker, own=question)
+    return replace(found, question=question)
 
 
 class WithHistory:

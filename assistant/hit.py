@@ -31,24 +31,57 @@ def by_key(hits: list[Hit]) -> dict[Key, float]:
     return {h.key: h.score for h in hits}
 
 
+VERDICTS = ("answered", "uncertain", "not_answered")
+
+
+@dataclass(frozen=True)
+class Given:
+    """A sentence of a top passage (passage.text[start:end]) that gives what the question asks for (a
+    figure, a date) but about something else: what the report *does* give, for an uncertain answer."""
+
+    doc: str
+    label: str
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class SearchResult:
+    """One question's hits and the judge's verdict on them.
+
+    `verdict` is "answered" (a quoted sentence carries the answer), "uncertain" (related passages, none
+    states it) or "not_answered" (nothing relevant, or names the report never mentions); `answerable`
+    is `verdict == "answered"`. A result built by hand may give either: the other is filled in.
+    """
+
     question: str
     answerable: bool
     hits: tuple[Hit, ...]
-    top_score: float  # the evidence that decides `answerable` (see assistant.abstain)
+    top_score: float  # the evidence the verdict weighs (see assistant.abstain)
     unknown: tuple[str, ...] = ()  # names in the question that the report never mentions
-    not_given: str = ""  # "amount" or "date" when the question asks for one and no top passage gives it for its subject
+    not_given: str = ""  # the kind asked for ("amount", "date", "person", "yes-no") that no top passage gives for its subject
     # The analysed question, so the answer reads its language and expansion instead of redoing them;
     # None for a result built by hand.
     query: Query | None = field(default=None, compare=False, repr=False)
+    verdict: str = ""  # "answered", "uncertain" or "not_answered"; "" → from `answerable`
+    gives: tuple[Given, ...] = ()  # for an uncertain result: sentences giving the kind asked about another subject
     papers: int = 1  # how many papers the index holds: with more than one, every citation names its paper
+
+    def __post_init__(self):
+        if not self.verdict:
+            object.__setattr__(self, "verdict", "answered" if self.answerable else "not_answered")
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict {self.verdict!r} is not one of {', '.join(VERDICTS)}")
+        if self.answerable != (self.verdict == "answered"):
+            raise ValueError(f"answerable={self.answerable} contradicts verdict {self.verdict!r}: "
+                             f"answerable is verdict == 'answered'; give both consistently or only answerable")
 
     def to_json(self) -> dict:
         """The `legco-rag ask --json` shape."""
         return {
             "question": self.question,
             "answerable": self.answerable,
+            "verdict": self.verdict,
             "citations": [
                 {"doc": h.passage.doc, "label": h.passage.label, "section": list(h.passage.section),
                  "score": round(float(h.score), 4), "text": h.passage.text}

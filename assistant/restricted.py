@@ -12,8 +12,9 @@ class Restricted:
         self._retriever = retriever
         self.docs = check_docs(retriever.index, docs)  # an unknown id is refused before any search
 
-    def search(self, question: str, k: int = 5):
-        return self._retriever.search(question, k=k, docs=self.docs)
+    def search(self, question: str, k: int = 5, **follow_up):
+        """Retriever.search within the papers; `follow_up` passes a resolved follow-up's speaker and own words."""
+        return self._retriever.search(question, k=k, docs=self.docs, **follow_up)
 
     def __getattr__(self, name: str):
         return getattr(self._retriever, name)

@@ -1,7 +1,7 @@
 """Hybrid retrieval, composed of stages over one Query and one Hit type:
 
-    Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → rank
-                → LabelLookup (named passages first) → Links.linked → Judge.verdict
+    Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
+                over the question) → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from assistant.links import Links
 from assistant.papers import Papers
 from assistant.query import MAX_QUESTION_CHARS, Query, check_question
 from assistant.settings import Settings
+from assistant.speaker_preference import SpeakerPreference, side_asked
+from index.normalise import fold
 from ingest.passage import InputError, Passage
 
 __all__ = ["MAX_QUESTION_CHARS", "Hit", "Retriever", "SearchResult", "Settings", "check_question"]
@@ -46,6 +48,7 @@ class Retriever:
         # One passage per (doc, label): a bilingual paper's two versions are one paragraph to look up.
         self.lookup = LabelLookup(list(self.links.by_label.values()))
         self.judge = Judge(index.lexical, self.links, index.passages)
+        self.preference = SpeakerPreference(self.links)
 
     @classmethod
     def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
@@ -78,12 +81,18 @@ class Retriever:
         """Passages a reader wants beside `p` (see Links.linked)."""
         return self.links.linked(p)
 
-    def search(self, question: str, k: int = 5, docs: tuple[str, ...] | list[str] | None = None) -> SearchResult:
+    def search(self, question: str, k: int = 5, docs: tuple[str, ...] | list[str] | None = None,
+               speaker: str = "", own: str = "") -> SearchResult:
         """The k best passages for a question, those it names first, and whether the report answers it.
 
         `docs` (paper numbers) restricts dense search, lexical search and label lookup to those papers,
         so a restricted question still gets k passages of them. A bilingual paper's paragraph is one
         hit, shown in the question's language where the paper has that version.
+
+        For a follow-up resolved against its conversation: `speaker` ("members", "administration",
+        "subcommittee") is the side it asks for ("政府點答？"; by default read from the question), and
+        `own` the question as asked when `question` carries words from earlier turns (its own words
+        must be found for it to be answered).
         """
         s = self.settings
         query = Query.parse(question, s.normalise)
@@ -91,11 +100,14 @@ class Retriever:
         dense = self.dense.search(query, s.pool, rows)
         top_cosine = max((h.score for h in dense), default=0.0)
         scores = self._scores(query, dense, rows)
+        side = speaker or side_asked(fold(query.written))
+        scores = self.preference.apply(scores, rank(scores, self.links.position), side)
         named = self.lookup.search(query, scores, docs)
         hits = [self._in_language(h, query.lang) for h in self._take(named, scores, k)]
-        verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s)
+        verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s,
+                                     Query.parse(own, s.normalise) if own else None)
         return SearchResult(query.text, verdict.answerable, tuple(hits), verdict.evidence, verdict.unknown,
-                            verdict.not_given, query, papers=len(self.papers))
+                            verdict.not_given, query, verdict.verdict, verdict.gives, papers=len(self.papers))
 
     def _in_language(self, hit: Hit, lang: str) -> Hit:
         """The hit with its passage and linked passages in the question's language where they have it."""

@@ -130,3 +130,50 @@ def evaluate(qrels: Qrels, run: Run, metrics: Sequence[str]) -> dict[str, float]
         name: sum(_FUNCTIONS[base](judged[qid], rankings[qid], k) for qid in judged) / len(judged)
         for name, base, k in parsed
     }
+
+
+# ---- selective answering: the judge's verdicts, measured as risk against coverage ----------------
+#
+# verdicts: {qid: "answered" | "uncertain" | "not_answered"}; qrels as above, a query with no relevant
+# label being one the report does not answer; first_quote: {qid: the label of the answer's first quote}.
+
+ANSWERED = "answered"
+
+
+def _relevant(qrels: Qrels, qid: str) -> set[str]:
+    return {label for label, grade in qrels.get(qid, {}).items() if grade > 0}
+
+
+def answered_precision(verdicts: Mapping[str, str], qrels: Qrels, first_quote: Mapping[str, str | None]) -> float:
+    """Of the queries answered, the share the report answers *and* whose first quote is from a relevant passage.
+
+    precision = |{q answered : R_q ≠ ∅ and first_quote_q ∈ R_q}| / |{q answered}|   (0.0 when none is answered)
+    """
+    answered = [qid for qid, verdict in verdicts.items() if verdict == ANSWERED]
+    if not answered:
+        return 0.0
+    right = [qid for qid in answered if first_quote.get(qid) in _relevant(qrels, qid)]
+    return len(right) / len(answered)
+
+
+def answer_coverage(verdicts: Mapping[str, str], qrels: Qrels) -> float:
+    """The share of the queries the report answers (R_q ≠ ∅) that were answered (0.0 when there are none).
+
+    coverage = |{q : R_q ≠ ∅, answered}| / |{q : R_q ≠ ∅}|
+    """
+    answerable = [qid for qid in qrels if _relevant(qrels, qid)]
+    if not answerable:
+        return 0.0
+    return sum(verdicts.get(qid) == ANSWERED for qid in answerable) / len(answerable)
+
+
+def none_answered(verdicts: Mapping[str, str], qrels: Qrels) -> float:
+    """The share of the queries the report does not answer (R_q = ∅) that were answered anyway (0.0 when
+    there are none).
+
+    none_answered = |{q : R_q = ∅, answered}| / |{q : R_q = ∅}|
+    """
+    none = [qid for qid in qrels if not _relevant(qrels, qid)]
+    if not none:
+        return 0.0
+    return sum(verdicts.get(qid) == ANSWERED for qid in none) / len(none)

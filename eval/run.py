@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.answer import compose
 from assistant.followup import search_with_history
-from eval.metrics import evaluate
+from eval.metrics import answer_coverage, answered_precision, evaluate, none_answered
 from ingest.passage import InputError
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
@@ -45,7 +46,8 @@ def _untracked(questions: Iterable[dict]) -> Iterable[dict]:
 
 
 def run(retriever, questions: list[dict], k: int = 10, track: Track = _untracked) -> list[dict]:
-    """One result per question: distinct labels best first (at most k), answerable, score, latency.
+    """One result per question: distinct labels best first (at most k), the verdict (and answerable, which
+    is verdict == "answered"), the label of the answer's first quote, score, latency.
 
     track: wraps the questions as they are asked, e.g. `lambda qs: tqdm(qs, total=len(questions))`.
     """
@@ -54,10 +56,14 @@ def run(retriever, questions: list[dict], k: int = 10, track: Track = _untracked
         start = time.perf_counter()
         result = search_with_history(retriever, q["question"], q.get("history"), k=k)
         latency = (time.perf_counter() - start) * 1000
+        # The quote a reader sees first (answers quote from the top hits only, as the CLI and app do).
+        quotes = compose(result).quotes if result.answerable else ()
         results.append({
             "id": q["id"],
             "ranked": [h.passage.label for h in result.hits][:k],
             "answerable": result.answerable,
+            "verdict": result.verdict,
+            "first_quote": quotes[0].label if quotes else None,
             "top_score": round(result.top_score, 4),
             "latency_ms": round(latency, 2),
         })
@@ -65,7 +71,9 @@ def run(retriever, questions: list[dict], k: int = 10, track: Track = _untracked
 
 
 def score(questions: list[dict], results: list[dict]) -> dict:
-    """Overall, per-language and per-kind metrics, plus abstention accuracy and false abstention."""
+    """Overall, per-language and per-kind metrics: ranking, selective answering (answered_precision,
+    coverage, none_answered) and the abstention figures they refine (abstaining = any verdict but
+    "answered")."""
     by_id = {r["id"]: r for r in results}
     labelled = [q for q in questions if "relevant" in q]
 
@@ -75,6 +83,15 @@ def score(questions: list[dict], results: list[dict]) -> dict:
         qrels = {q["id"]: {label: 1 for label in q["relevant"]} for q in answerable}
         run_ = {q["id"]: by_id[q["id"]]["ranked"] for q in answerable}
         out = {"n": len(qs), **(evaluate(qrels, run_, METRICS) if answerable else {})}
+        verdicts = {q["id"]: _verdict(by_id[q["id"]]) for q in qs}
+        gold = {q["id"]: {label: 1 for label in q["relevant"]} for q in qs}
+        first = {q["id"]: by_id[q["id"]].get("first_quote") for q in qs}
+        if any(v == "answered" for v in verdicts.values()):
+            out["answered_precision"] = answered_precision(verdicts, gold, first)
+        if answerable:
+            out["coverage"] = answer_coverage(verdicts, gold)
+        if none:
+            out["none_answered"] = none_answered(verdicts, gold)
         if none:
             out["abstain_on_none"] = sum(not by_id[q["id"]]["answerable"] for q in none) / len(none)
         if answerable:
@@ -91,9 +108,17 @@ def score(questions: list[dict], results: list[dict]) -> dict:
     }
 
 
+def _verdict(result: dict) -> str:
+    """A result's verdict; results written before verdicts existed have only `answerable`."""
+    return result.get("verdict") or ("answered" if result["answerable"] else "not_answered")
+
+
+SELECTIVE = ["answered_precision", "coverage", "none_answered"]
+
+
 def table(metrics: dict) -> str:
     """The metrics as a plain-text table, one row per group."""
-    cols = ["n", *METRICS, "abstain_on_none", "false_abstention"]
+    cols = ["n", *METRICS, *SELECTIVE, "abstain_on_none", "false_abstention"]
     rows = [("overall", metrics["overall"])]
     for field in ("by_lang", "by_kind"):
         rows += [(f"{field[3:]}={name}", m) for name, m in metrics.get(field, {}).items()]
@@ -128,6 +153,8 @@ def missed(questions: list[dict], results: list[dict]) -> list[dict]:
         gold = list(q["relevant"])
         if gold and not r["answerable"]:
             why = "false abstention"
+        elif gold and r.get("first_quote") and r["first_quote"] not in gold:
+            why = "answered with a quote from a passage that is not gold"
         elif gold and (not r["ranked"] or r["ranked"][0] not in gold):
             why = "top passage not gold"
         elif not gold and r["answerable"]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.retrieve import Hit, SearchResult, Settings
+from assistant.hit import Hit, SearchResult
+from assistant.retrieve import Settings
 from eval.run import describe, missed, run
 from fakes import FixedRetriever
 from ingest.passage import Passage
@@ -41,6 +42,11 @@ def test_the_opening_line_names_questions_split_mode_and_index():
 
 
 P15 = Passage("CB(2)1292/2025", "15", ("商議",), "超算中心會支援研發。")
+class _Retriever:
+    """Finds paragraph 15 for every question."""
+
+    def search(self, question, k=10):
+        return SearchResult(question, True, (Hit(Passage("CB(4)1", "15", (), "第十五段。"), 0.9),), 0.9)
 
 
 def test_run_passes_every_question_through_the_progress_hook():

@@ -167,7 +167,7 @@ class FakeRetriever:
         pointing = [q.label for q in PASSAGES if p.label in q.refs]
         return tuple(by[label] for label in (*p.footnotes, *p.refs, *pointing) if label in by)
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
+    def search(self, question: str, k: int = 5, speaker: str = "", own: str = "") -> SearchResult:
         self.asked.append(question)
         scored = sorted(PASSAGES, key=lambda p: -question.count(p.label))
         hits = tuple(Hit(p, 1.0 - i / 10) for i, p in enumerate(scored[:k]))
@@ -201,7 +201,7 @@ def test_search_with_history_searches_the_resolved_question_but_reports_the_aske
     assert result.question == "那費用呢？"
     assert retriever.asked[0].startswith("那費用呢？") and "超算中心" in retriever.asked[0]
     assert result.hits[0].passage.label == "fn6"
-    assert set(result.to_json()) == {"question", "answerable", "citations"}
+    assert set(result.to_json()) == {"question", "answerable", "verdict", "citations"}
 
 
 def test_a_new_topic_is_searched_without_the_old_one():

@@ -136,3 +136,32 @@ def test_an_unknown_metric_name_says_which_names_work(name):
 def test_metric_names_parse_into_base_and_k():
     assert parse_metric("mrr@10") == ("mrr", 10)
     assert parse_metric("hit@1") == ("hit", 1)
+
+
+# ---- selective answering -------------------------------------------------------------------------
+
+from eval.metrics import answer_coverage, answered_precision, none_answered  # noqa: E402
+
+VERDICTS = {"q1": "answered", "q2": "answered", "q3": "uncertain", "q4": "answered", "q5": "not_answered"}
+GOLD = {"q1": {"15": 1}, "q2": {"35": 1}, "q3": {"6": 1}, "q4": {}, "q5": {}}
+
+
+def test_answered_precision_counts_answers_quoting_a_relevant_passage_first():
+    # answered: q1 (quotes 15, gold: right), q2 (quotes 34, gold is 35: wrong), q4 (none: wrong) → 1/3
+    first = {"q1": "15", "q2": "34", "q4": "2"}
+    assert answered_precision(VERDICTS, GOLD, first) == pytest.approx(1 / 3)
+
+
+def test_answered_precision_is_zero_when_nothing_is_answered():
+    assert answered_precision({"q1": "uncertain"}, GOLD, {}) == 0.0
+
+
+def test_coverage_is_the_share_of_answerable_questions_answered():
+    # answerable: q1, q2, q3; answered: q1, q2 → 2/3 (an uncertain verdict is not an answer)
+    assert answer_coverage(VERDICTS, GOLD) == pytest.approx(2 / 3)
+
+
+def test_none_answered_is_the_share_of_unanswerable_questions_answered():
+    # unanswerable: q4 (answered), q5 (not_answered) → 1/2
+    assert none_answered(VERDICTS, GOLD) == 0.5
+    assert none_answered(VERDICTS, {"q1": {"15": 1}}) == 0.0  # no unanswerable question

@@ -64,7 +64,7 @@ def test_hits_carry_their_linked_passages(retriever):
 
 def test_json_has_the_ask_fields(retriever):
     out = retriever.search("第5段", k=1).to_json()
-    assert set(out) == {"question", "answerable", "citations"}
+    assert set(out) == {"question", "answerable", "verdict", "citations"}
     assert set(out["citations"][0]) == {"doc", "label", "section", "score", "text"}
     assert out["citations"][0]["doc"] == "CB(4)345/2024"
 

@@ -194,3 +194,95 @@ def test_an_amount_asked_for_and_given_only_for_another_subject_is_not_given(jud
 def test_a_footnote_s_date_is_read_with_the_paragraph_that_marks_it(judge):
     # fn1 says only 研究預計於2025年完成; 單車徑 is in paragraph 4, which marks it.
     assert judge.verdict(Query.parse("單車徑的研究何時完成？"), [FN1], 0.99, False, SETTINGS).not_given == ""
+
+
+def test_an_amount_given_only_for_another_entity_is_uncertain_and_says_what_is_given(judge):
+    # 智方便's 340萬 does not answer a question about 醫健通, which the glossary names as eHealth.
+    verdict = judge.verdict(Query.parse("How many registered users does eHealth have?"), [OTHER4], 0.99, False,
+                            SETTINGS)
+    assert verdict.verdict == "uncertain"
+    [given] = verdict.gives
+    assert (given.doc, given.label) == ("CB(2)9", "4") and "340萬" in OTHER4.text[given.start:given.end]
+
+
+def test_an_amount_given_about_the_question_s_own_subject_is_answered(judge):
+    assert judge.verdict(Query.parse("智方便有多少登記用戶？"), [OTHER4], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_weak_evidence_is_not_answered_and_middling_evidence_is_uncertain(judge):
+    query = Query.parse("單車徑的連貫性")  # coverage 1.0: evidence = cosine + 0.15
+    assert judge.verdict(query, [P4], 0.5, False, SETTINGS).verdict == "not_answered"  # 0.65 < related_below
+    assert judge.verdict(query, [P4], 0.7, False, SETTINGS).verdict == "uncertain"  # 0.85: related, under 0.9
+    assert judge.verdict(query, [P4], 0.8, False, SETTINGS).verdict == "answered"  # 0.95
+
+
+def test_a_follow_up_s_own_words_must_be_found_not_only_the_carried_topic(judge):
+    carried = Query.parse("那費用呢？ 單車徑 連貫性")
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("那費用呢？")).verdict == "uncertain"
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS).verdict == "answered"
+
+
+def test_who_is_answered_only_by_a_sentence_naming_a_person(judge):
+    assert judge.verdict(Query.parse("誰關注單車徑的連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
+    chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會主席為葛珮帆議員。")
+    assert judge.verdict(Query.parse("小組委員會主席是誰？"), [chair], 0.99, False, SETTINGS).verdict == "answered"
+
+
+# ---- quote the reply: speaker preference
+
+from assistant.speaker_preference import SpeakerPreference, side_asked  # noqa: E402
+
+ASKS = Passage("CB(4)1", "34", ("交通燈號",), "委員詢問系統何時推展至全港。")
+REPLY = Passage("CB(4)1", "35", ("交通燈號",), "政府當局表示，系統會於2026年起推展至約50個路口。")
+ELSEWHERE = Passage("CB(4)1", "36", ("交通數據",), "政府當局表示會整合交通數據。")
+RECOMMENDS = Passage("CB(4)1", "67(1)", ("建議",), "盡快推展系統(參閱上文第34段)。", refs=("34",))
+RECOMMENDATIONS = Passage("CB(4)1", "67", ("建議",), "小組委員會建議政府當局：")
+DEBATE = (ASKS, REPLY, ELSEWHERE, RECOMMENDATIONS, RECOMMENDS)
+
+
+@pytest.fixture(scope="module")
+def preference() -> SpeakerPreference:
+    return SpeakerPreference(Links(DEBATE))
+
+
+def _order(preference, scores, side):
+    moved = preference.apply(scores, rank(scores, Links(DEBATE).position), side)
+    return [label for _, label in rank(moved, Links(DEBATE).position)]
+
+
+def test_the_reply_after_a_members_question_is_lifted_just_above_it(preference):
+    scores = {KEY_OF[ASKS]: 0.9, KEY_OF[ELSEWHERE]: 0.8, KEY_OF[REPLY]: 0.7}
+    assert _order(preference, scores, "") == ["35", "34", "36"]
+    assert _order(preference, scores, "administration") == ["35", "34", "36"]
+
+
+def test_a_question_for_the_members_view_keeps_the_members_paragraph_over_the_reply(preference):
+    scores = {KEY_OF[REPLY]: 0.9, KEY_OF[ASKS]: 0.7, KEY_OF[RECOMMENDS]: 0.8}
+    assert _order(preference, scores, "members")[0] == "34"
+
+
+def test_a_question_for_the_recommendation_lifts_the_one_citing_the_paragraph(preference):
+    scores = {KEY_OF[ASKS]: 0.9, KEY_OF[RECOMMENDS]: 0.5}
+    assert _order(preference, scores, "subcommittee")[0] == "67(1)"
+
+
+def test_a_reply_already_above_the_question_stays_where_it_is(preference):
+    scores = {KEY_OF[REPLY]: 0.95, KEY_OF[ASKS]: 0.9}
+    assert preference.apply(scores, rank(scores, Links(DEBATE).position), "") == scores
+
+
+KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
+
+
+@pytest.mark.parametrize("question, side", [
+    ("委員問到網絡安全,政府當局如何回應?", "administration"),
+    ("議員話要立法管ai,政府有咩回應?", "administration"),
+    ("how did the administration respond to calls for sandboxes?", "administration"),
+    ("委員對超算中心提出了甚麼建議?", "members"),
+    ("what did members urge the administration to do about the blueprint?", "members"),
+    ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
+    ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
+    ("實時交通燈號調節系統幾時推展至全港?", ""),
+])
+def test_the_side_a_question_asks_for_is_read_from_its_wording(question, side):
+    assert side_asked(question) == side

@@ -1,0 +1,130 @@
+"""Quote the reply, not the question: a ranking stage between fusion and the cut to k.
+
+A report records its deliberation as members asking or urging (委員詢問… / Members asked whether…)
+and the Administration replying, usually in the next paragraph of the same section (第34段 asks,
+第35段 answers). A question found by the members' paragraph is answered by the reply, so:
+
+- a question that does not ask for the members' words: a passage where only members speak yields to
+  the reply after it (the reply is lifted just above it);
+- "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
+  paragraph it answers or cites;
+- "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it.
+
+Who speaks comes from ingest.speakers (the report's own wording), read once per passage here.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from assistant.hit import Key
+from assistant.links import Links
+from ingest.passage import Passage
+from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, turns
+
+LIFT = 1e-6  # how far above the passage it replaces a lifted one goes: just above, nothing more
+DEPTH = 10  # how many of the best passages are looked at: the rest never reach an answer
+
+# The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
+# rewritten). The subcommittee's recommendation comes first ("小組委員會建議政府當局…"), then the
+# Administration's side when both it and members are named ("委員問到…，政府當局如何回應？").
+_ADMINISTRATION_ASKED = re.compile(
+    r"(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
+    r"解釋|指出|立場|對策|處理|說|講)"
+    r"|\b(?:administration|government)(?:'s)?\s+(?:respond|responded|reply|replied|answer|say|said|do|did|plan|"
+    r"position|stance|view|response)\b"
+    r"|\b(?:did|does|will|would) the (?:administration|government) (?:say|respond|reply|answer|do|plan|explain)\b")
+_MEMBERS_ASKED = re.compile(
+    r"(?:委員|議員)[^，,。？?]{0,24}?(?:提出|關注|建議|促請|要求|詢問|擔心|認為|意見|看法|問|希望|質疑|憂慮)"
+    r"|\b(?:members?|legislators?)\b(?:\s+\w+){0,3}?\s+(?:ask|asked|urge|urged|suggest|suggested|raise|raised|"
+    r"propose|proposed|call|called|want|wanted|concerns?|views?|think|thought|worry|worried)\b"
+    r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
+_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,8}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
+
+
+def side_asked(folded_written: str) -> str:
+    """"administration", "members", "subcommittee" or "" (no side named) for a question's folded written form.
+
+    >>> side_asked("委員問到網絡安全,政府當局如何回應?"), side_asked("委員對超算中心提出了甚麼建議?")
+    ('administration', 'members')
+    >>> side_asked("what did members urge the administration to do?"), side_asked("實時交通燈號調節系統幾時推展至全港?")
+    ('members', '')
+    """
+    q = folded_written.lower()
+    if _SUBCOMMITTEE_ASKED.search(q):
+        return SUBCOMMITTEE
+    if _ADMINISTRATION_ASKED.search(q):
+        return ADMINISTRATION
+    if _MEMBERS_ASKED.search(q):
+        return MEMBERS
+    return ""
+
+
+def _role(p: Passage, parent: Passage | None) -> str:
+    """"members" when only members speak in `p`, "reply" when the Administration or a named body speaks
+    first, "recommendation" for the subcommittee's (and its sub-items), else ""."""
+    inherited = None
+    if parent is not None:
+        speakers = [t.speaker for t in turns(parent.text)]
+        inherited = speakers[-1] if speakers else None
+    said = [t.speaker for t in turns(p.text, inherited) if t.speaker]
+    if not said:
+        return ""
+    if said[0] == SUBCOMMITTEE:
+        return "recommendation"
+    if all(s == MEMBERS for s in said):
+        return MEMBERS
+    if said[0] != MEMBERS:
+        return "reply"
+    return ""
+
+
+class SpeakerPreference:
+    """Per passage, read once: its role, the reply after a members' paragraph, the members' paragraph
+    before a reply, the recommendations citing a paragraph."""
+
+    def __init__(self, links: Links):
+        self.links = links
+        by_label = links.by_label
+        keys = list(by_label)
+        self.role: dict[Key, str] = {}
+        for key, p in by_label.items():
+            parent = by_label.get((p.doc, p.label.split("(")[0])) if "(" in p.label else None
+            self.role[key] = _role(p, parent)
+        self.reply: dict[Key, Key] = {}  # members' paragraph → the reply after it in the same section
+        self.asking: dict[Key, Key] = {}  # reply → the members' paragraph before it in the same section
+        for before, after in zip(keys, keys[1:]):
+            a, b = by_label[before], by_label[after]
+            if a.doc == b.doc and a.section == b.section and self.role[before] == MEMBERS \
+                    and self.role[after] == "reply":
+                self.reply[before] = after
+                self.asking[after] = before
+        self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
+        self.cited: dict[Key, list[Key]] = {}  # recommendation → the members' paragraphs it cites
+        for key, p in by_label.items():
+            if self.role[key] != "recommendation":
+                continue
+            for label in p.refs:
+                target = (p.doc, label)
+                if target in by_label:
+                    self.recommendations.setdefault(target, []).append(key)
+                    if self.role[target] == MEMBERS:
+                        self.cited.setdefault(key, []).append(target)
+
+    def counterpart(self, key: Key, side: str) -> Key | None:
+        """The passage that answers better than `key` for a question asking for `side`, or None."""
+        if side == MEMBERS:
+            return self.asking.get(key) or next(iter(self.cited.get(key, ())), None)
+        if side == SUBCOMMITTEE:
+            return next(iter(self.recommendations.get(key, ())), None)
+        return self.reply.get(key)
+
+    def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str) -> dict[Key, float]:
+        """Scores with each counterpart of the best DEPTH passages (`ranked`, best first) lifted just above
+        the passage it replaces; a counterpart already above stays where it is."""
+        out = dict(scores)
+        for key in ranked[:DEPTH]:
+            other = self.counterpart(key, side)
+            if other is not None and out.get(other, float("-inf")) <= out[key]:
+                out[other] = out[key] + LIFT
+        return out
