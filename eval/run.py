@@ -123,13 +123,14 @@ def table(metrics: dict) -> str:
     for field in ("by_lang", "by_kind"):
         rows += [(f"{field[3:]}={name}", m) for name, m in metrics.get(field, {}).items()]
     width = max(len(name) for name, _ in rows) + 2
-    lines = ["".ljust(width) + "".join(c.rjust(17 if "_" in c else 10) for c in cols)]
+    widths = [max(10, len(c) + 2) for c in cols]  # every header keeps a space before it
+    lines = ["".ljust(width) + "".join(c.rjust(w) for c, w in zip(cols, widths))]
     for name, m in rows:
         cells = []
-        for c in cols:
+        for c, w in zip(cols, widths):
             v = m.get(c)
             text = "-" if v is None else (str(v) if c == "n" else f"{v:.3f}")
-            cells.append(text.rjust(17 if "_" in c else 10))
+            cells.append(text.rjust(w))
         lines.append(name.ljust(width) + "".join(cells))
     return "\n".join(lines)
 
