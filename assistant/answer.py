@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, not_stated, verdict_of
+from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, not_stated
 from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
@@ -312,7 +312,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
     lang: "zh-Hant", "zh-Hans", "yue" or "en"; detected from the question when None.
     """
     lang = check_lang(lang) if lang else result_lang(result)
-    verdict = verdict_of(result)
+    verdict = result.verdict
     if verdict == "answered" and result.hits:
         quotes = pick_quotes(result, max_quotes)
         lines = [frame_lead(lang), *_quoted(quotes, lang, result.hits, result.papers > 1)]
@@ -329,7 +329,7 @@ def compose(result: SearchResult, lang: str | None = None, max_quotes: int = 3) 
 def ask_json(result: SearchResult, answer: Answer) -> dict:
     """The `legco-rag ask --json` and /ask shape: the search result's fields as before, plus the verdict
     and the answer (its text, language and quotes, each with its speaker)."""
-    return {**result.to_json(), "verdict": answer.verdict or verdict_of(result), "answer": answer.answer_json()}
+    return {**result.to_json(), "verdict": answer.verdict or result.verdict, "answer": answer.answer_json()}
 
 
 def answer_question(retriever, question: str, k: int = 5, llm: LLMSettings | None = None,

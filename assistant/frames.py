@@ -16,7 +16,6 @@ import re
 
 from index.normalise import to_simplified
 
-VERDICTS = ("answered", "uncertain", "not_answered")
 
 LEAD = {"zh-Hant": "報告指出：", "zh-Hans": "报告指出：", "yue": "報告話：", "en": "The report says:"}
 _NOT_STATED = {"zh-Hant": "報告沒有說明{what}。", "yue": "報告冇講{what}。", "zh-Hans": "报告没有说明{what}。",
@@ -116,14 +115,3 @@ def gives_line(lang: str) -> str:
 def links_line(lang: str) -> str:
     """The line before the passages linked to one the question named."""
     return _LINKS[lang]
-
-
-def verdict_of(result) -> str:
-    """The judge's verdict on a search result; for a judge that gives only yes/no, answered when it
-    answers, uncertain when the subject is there but the asked figure or date is not, else not_answered."""
-    verdict = getattr(result, "verdict", None)
-    if verdict in VERDICTS:
-        return verdict
-    if result.answerable:
-        return "answered"
-    return "uncertain" if getattr(result, "not_given", "") and not result.unknown else "not_answered"

@@ -197,7 +197,8 @@ def test_a_name_the_report_never_mentions_is_named_in_the_answer(lang, question,
     ("en", "The report does not state this."),  # a Chinese question is not turned into English
 ])
 def test_a_number_the_report_does_not_give_is_uncertain_and_said_so_with_the_passages_on_the_subject(lang, header):
-    missing = SearchResult("「港文通」的開發成本是多少？", False, (Hit(P15, 0.9), Hit(P14, 0.8)), 0.95, not_given="amount")
+    missing = SearchResult("「港文通」的開發成本是多少？", False, (Hit(P15, 0.9), Hit(P14, 0.8)), 0.95, not_given="amount",
+                           verdict="uncertain")
     answer = compose(missing, lang)
     lines = answer.text.split("\n")
     assert answer.verdict == "uncertain" and not answer.answerable

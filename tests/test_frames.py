@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import compose
-from assistant.frames import not_stated, verdict_of
+
 from assistant.hit import Hit, SearchResult
 from assistant.glosses import glossary_names, gloss, section_path, speaker_line, speaker_name
 from ingest.passage import Passage
@@ -79,33 +79,6 @@ def test_an_uncertain_answer_quotes_what_the_report_gives_instead_with_its_label
 def test_a_given_span_outside_its_passage_is_left_out():
     answer = compose(judged(QUESTIONS["en"], "uncertain", P48, gives=(Given(DOC, "48", 5, 10_000),)), "en")
     assert answer.quotes == () and "What it does give" not in answer.text
-
-
-def test_without_the_three_verdict_judge_the_yes_no_judge_is_read_safely():
-    result = SearchResult("q", True, (Hit(P48, 0.9),), 0.9)
-    assert verdict_of(result) == "answered"
-    assert verdict_of(SearchResult("q", False, (Hit(P48, 0.9),), 0.9, not_given="amount")) == "uncertain"
-    assert verdict_of(SearchResult("q", False, (Hit(P48, 0.9),), 0.1)) == "not_answered"
-
-
-@pytest.mark.parametrize("question, clause", [
-    ("How much will the supercomputing centre cost?", "how much the supercomputing centre will cost"),
-    ("When was iAM Smart launched?", "when iAM Smart was launched"),
-    ("Who chaired the subcommittee?", "who chaired the subcommittee"),
-    ("What did members ask?", ""),  # no table for every past tense: the generic form
-])
-def test_an_english_question_becomes_the_clause_of_what_the_report_does_not_say(question, clause):
-    expected = f"The report does not say {clause}." if clause else "The report does not state this."
-    assert not_stated(question, "en") == expected
-
-
-# ---- who said it, and which sentence is quoted --------------------------------------------------
-
-def test_the_reply_is_quoted_not_the_question():
-    answer = compose(judged("實時交通燈號調節系統幾時推展至全港？", "answered", P34, P35), "zh-Hant")
-    assert [q.label for q in answer.quotes][0] == "35"
-    assert all(q.act != "asks" for q in answer.quotes)
-    assert answer.quotes[0].speaker == "administration"
 
 
 def test_what_members_asked_quotes_the_members():
