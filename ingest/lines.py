@@ -66,7 +66,7 @@ def lone_number(line: str) -> bool:
 
 def _after_number(number: str, text: str) -> str:
     """A lone number and its text as one line, spaced as the parser reads it: "12. 政府", "一、引言"."""
-    return f"{number} {text.lstrip()}" if number[-1].isascii() else number + text.lstrip()
+    return number + text.lstrip() if number[-1] in "、）．" else f"{number} {text.lstrip()}"
 
 
 def _latin(char: str) -> bool:
