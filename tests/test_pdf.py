@@ -190,3 +190,79 @@ def test_rejoining_pages_loses_nothing_but_the_furniture_it_names(pages):
 
     assert chars(pages) == chars(out) + chars(cleaned.removed)
     assert all("\n" not in paragraph for paragraph in out)
+
+
+# --- a number printed alone on its line, its text on the next ------------------------------------------
+
+def _lone_number_pages() -> list[list[str]]:
+    """Three pages whose paragraphs' numbers stand alone, one of them opening each later page."""
+    return [
+        ["立法會CB(3)710/2026(06)號文件", "一、", "引言", "1.", "政府當局於2025年公布《數碼基建發展策略》，提出在五年內提升全港的寬頻網絡覆蓋率。",
+         "2.", "當局表示，第二期工程預計於2027年完成。", "(a)", "為偏遠地區的居民提供上網服務；", "(b)", "鋪設光纖網絡。"],
+        ["3.", "委員關注工程進度，並要求當局定期匯報。", "3.1", "The Administration said the Blueprint would be updated."],
+        ["4.", "請委員察悉本文件的內容。", "A.", "Introduction", "5.", "The Bill was gazetted in 2026."],
+    ]
+
+
+@pytest.fixture(scope="module")
+def lone_numbers(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "lone.pdf"
+    write_pdf(path, _lone_number_pages(), header=HEADER, footer="- {n} -")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no number out of sequence, nothing joined by mistake
+        _, passages = load_report(path)
+    return {p.label: p for p in passages}
+
+
+def test_a_paragraph_number_alone_on_its_line_numbers_the_text_below_it(lone_numbers):
+    assert lone_numbers["1"].text == "政府當局於2025年公布《數碼基建發展策略》，提出在五年內提升全港的寬頻網絡覆蓋率。"
+    assert lone_numbers["2(a)"].text == "為偏遠地區的居民提供上網服務；"
+
+
+def test_a_paragraph_number_at_the_top_of_every_page_is_not_taken_for_a_page_number(lone_numbers):
+    assert lone_numbers["3"].text == "委員關注工程進度，並要求當局定期匯報。"
+    assert lone_numbers["4"].text == "請委員察悉本文件的內容。"
+    assert lone_numbers["3.1"].text == "The Administration said the Blueprint would be updated."
+
+
+def test_a_section_number_alone_heads_the_section_with_the_words_below_it(lone_numbers):
+    assert lone_numbers["1"].section == ("一、引言",)
+    assert lone_numbers["5"].section == ("A. Introduction",)
+
+
+@pytest.mark.parametrize("number, text, joined", [
+    ("12.", "政府當局表示。", "12. 政府當局表示。"),
+    ("1.1", "The Administration said.", "1.1 The Administration said."),
+    ("(a)", "甲；", "(a) 甲；"),
+    ("（一）", "甲；", "（一）甲；"),
+    ("一、", "引言", "一、引言"),
+    ("A.", "Introduction", "A. Introduction"),
+    ("IV.", "Way forward", "IV. Way forward"),
+])
+def test_a_lone_number_is_joined_to_its_text_after_a_full_line(number, text, joined):
+    full = "1. 政府當局表示會繼續致力落實多項便民利商的措施讓市民受惠"
+    assert paragraphs([[full, number, text]]) == [full, joined]
+
+
+def test_a_lone_number_at_the_foot_of_a_page_takes_its_text_from_the_next_page():
+    assert paragraphs([["1. 甲。", "2."], ["乙。"]]) == ["1. 甲。", "2. 乙。"]
+
+
+@pytest.mark.parametrize("mark, note", [("[3]", "[3] Gazetted in 2026."), ("²", "² 數字辦負責制訂政策。")])
+def test_a_footnote_mark_alone_at_the_foot_of_the_page_takes_the_note_below_it(mark, note):
+    page = ["1. 政府當局表示會繼續致力落實多項便民利商的措施讓市民受惠", "的方案。", mark, note.split(" ", 1)[1]]
+    assert paragraphs([page]) == ["1. 政府當局表示會繼續致力落實多項便民利商的措施讓市民受惠的方案。", note]
+
+
+def test_a_lone_number_with_its_text_below_is_body_but_a_bare_number_is_a_page_number():
+    words = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳"
+    bodies = [[f"{n}.", *(f"{c}。" for c in words[3 * n - 3:3 * n])] for n in range(1, 6)]
+    cleaned = strip_furniture(["\n".join(["檔號：X", *body, str(n)]) for n, body in enumerate(bodies, 1)])
+    assert cleaned.pages == bodies
+    assert cleaned.removed == [line for n in range(1, 6) for line in ("檔號：X", str(n))]
+
+
+def test_a_numbered_page_number_with_nothing_after_it_on_most_pages_is_furniture():
+    words = "甲乙丙丁戊己庚辛壬癸"
+    pages = [f"{words[n]}。\n{words[n + 5]}。\n{n}." for n in range(1, 5)]
+    assert strip_furniture(pages).pages == [[f"{words[n]}。", f"{words[n + 5]}。"] for n in range(1, 5)]
