@@ -121,16 +121,28 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
     return top_cosine + settings.coverage_weight * covered
 
 
+# How a report records its deliberation is not what a question is about: "議員對醫健通有咩要求？"
+# asks about 醫健通, and its 議員 and 要求 are the report's speakers and their acts (委員, 建議).
+_DELIBERATION = re.compile(r"委員|議員|小組委員會|委員會|政府當局|當局|局方|政府|建議|意見|要求|關注|詢問|表示")
+
+
+def is_subject(term: Term) -> bool:
+    """Whether a glossary row can be what a question is about (eHealth, cross-boundary healthcare),
+    rather than a speaker of the deliberation or what speakers do (members, recommendations)."""
+    return not _DELIBERATION.fullmatch(term.zh)
+
+
 @functools.lru_cache(maxsize=1)
 def _entity_matcher():
-    """The glossary's names, its Chinese terms among them (醫健通 as well as eHealth)."""
-    return matcher(tuple(Term(t.zh, t.en, (*t.aliases, t.zh)) for t in default_terms()))
+    """The glossary's names of subjects, their Chinese terms among them (醫健通 as well as eHealth)."""
+    return matcher(tuple(Term(t.zh, t.en, (*t.aliases, t.zh)) for t in default_terms() if is_subject(t)))
 
 
 def entities(query: Query) -> tuple[frozenset[str], ...]:
-    """The glossary entities a question names, each as the folded Chinese terms that name it in the
-    report (one name may be several rows: 數碼 / 數字)."""
-    return tuple(dict.fromkeys(frozenset(fold(t.zh) for t in terms)
+    """The glossary entities a question names, each as every folded, lowercase name the report may
+    use for it: its Chinese terms and their aliases (one name may be several rows: 數碼 / 數字; the
+    report may write 超算中心 or HKSOS for a longer term)."""
+    return tuple(dict.fromkeys(frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
                                for _, _, terms in _entity_matcher().finditer(query.folded.lower())))
 
 
@@ -197,7 +209,7 @@ class Judge:
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
         for p, (context, spans) in zip(top, folded):
-            if names and not all(any(n in context for n in forms) for forms in names):
+            if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
                 continue

@@ -222,6 +222,19 @@ def test_a_follow_up_s_own_words_must_be_found_not_only_the_carried_topic(judge)
     assert judge.verdict(carried, [P4], 0.9, False, SETTINGS).verdict == "answered"
 
 
+def test_the_report_s_speakers_and_their_acts_are_not_a_question_s_subject(judge):
+    # 議員 and 要求 say who asks and how; 單車徑 is what the question is about, and P4 is about it.
+    assert judge.verdict(Query.parse("議員對單車徑有咩要求？"), [P4], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_an_entity_may_be_named_in_the_report_by_any_of_its_glossary_names(judge):
+    # The glossary's 人工智能超算中心 has the alias 超算中心, which is how this passage writes it.
+    centre = Passage("CB(4)1", "14", ("算力",), "超算中心首階段設施已於2024年12月投入服務。")
+    query = Query.parse("人工智能超算中心於何時投入服務？")
+    assert judge.verdict(query, [centre], 0.99, False, SETTINGS).verdict == "answered"
+    assert judge.verdict(query, [OTHER4], 0.99, False, SETTINGS).verdict != "answered"
+
+
 def test_who_is_answered_only_by_a_sentence_naming_a_person(judge):
     assert judge.verdict(Query.parse("誰關注單車徑的連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會主席為葛珮帆議員。")
