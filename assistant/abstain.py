@@ -229,15 +229,23 @@ class Judge:
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
         """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried
-        topic words raise the evidence of any passage on the topic, so they cannot vouch for it."""
+        topic words raise the evidence of any passage on the topic, so they cannot vouch for it.
+
+        A word pointing back (佢哋 → 他們, 它) is the carried topic, not an own word: a follow-up made
+        only of those and question words adds nothing to find."""
         if own is None or not own.words:
             return True
         # Weighed over the words the collection uses (a word it words otherwise is no sign either way);
         # when it uses none of them, the report cannot state what the follow-up adds.
         used = self.lexical.document_frequency
-        words = {w: forms for w, forms in own.words.items() if any(map(used, forms))}
+        words = {w: forms for w, forms in own.words.items()
+                 if not _POINTS_BACK.fullmatch(w) and any(map(used, forms))}
         if not words:
-            return False
+            return all(_POINTS_BACK.fullmatch(w) for w in own.words)
         weights = own.weights(self.lexical)
         return max((coverage(words, weights, context) for context, _ in folded), default=0.0) \
             >= settings.own_coverage
+
+
+# Words that point back to an earlier turn (written form: 佢哋 → 他們).
+_POINTS_BACK = re.compile(r"他們|她們|它們|他|她|它|其|該|這|那|此|這些|那些|上述|\b(?:it|its|they|their|them|this|that|these|those)\b")

@@ -235,6 +235,13 @@ def test_an_entity_may_be_named_in_the_report_by_any_of_its_glossary_names(judge
     assert judge.verdict(query, [OTHER4], 0.99, False, SETTINGS).verdict != "answered"
 
 
+def test_a_follow_up_s_pointing_words_are_the_carried_topic_not_its_own_words(judge):
+    # "佢哋" (他們) points back at the earlier turn; 連貫性 is what the follow-up adds, and P4 holds it.
+    carried = Query.parse("佢哋有冇講連貫性？ 單車徑")
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("佢哋有冇講連貫性？")).verdict == "answered"
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("佢哋有冇講費用？")).verdict == "uncertain"
+
+
 def test_who_is_answered_only_by_a_sentence_naming_a_person(judge):
     assert judge.verdict(Query.parse("誰關注單車徑的連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會主席為葛珮帆議員。")
