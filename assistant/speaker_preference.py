@@ -39,6 +39,8 @@ _MEMBERS_ASKED = re.compile(
     r"|\b(?:members?|legislators?)\b(?:\s+\w+){0,3}?\s+(?:ask|asked|urge|urged|suggest|suggested|raise|raised|"
     r"propose|proposed|call|called|want|wanted|concerns?|views?|think|thought|worry|worried)\b"
     r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
+_ADMINISTRATION_NAMED = re.compile(r"政府|當局|局方|\b(?:administration|government)\b")
+_MEMBERS_NAMED = re.compile(r"委員|議員|\b(?:members?|legislators?)\b")
 _SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,8}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
 
 
@@ -51,6 +53,13 @@ def side_asked(folded_written: str) -> str:
     ('members', '')
     """
     q = folded_written.lower()
+    if _SUBCOMMITTEE_ASKED.search(q):
+        return SUBCOMMITTEE
+    # A question that first says what members raised asks in its last clause: "委員關注人工智能治理，
+    # 政府發布了哪些指引？" asks for what the Administration did.
+    *said, asking = re.split(r"[，,：:；;]", q.strip())
+    if said and _ADMINISTRATION_NAMED.search(asking) and not _MEMBERS_NAMED.search(asking):
+        return ADMINISTRATION
     if _SUBCOMMITTEE_ASKED.search(q):
         return SUBCOMMITTEE
     if _ADMINISTRATION_ASKED.search(q):

@@ -303,6 +303,8 @@ KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
+    ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),  # the last clause asks
+    ("members raised concerns about ai governance: which guidelines has the government issued?", "administration"),
 ])
 def test_the_side_a_question_asks_for_is_read_from_its_wording(question, side):
     assert side_asked(question) == side
