@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from assistant.abstain import gives
 from assistant.hit import Key
 from assistant.links import Links
+from index.normalise import fold
 from ingest.passage import Passage
 from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, turns
 
@@ -94,6 +96,7 @@ class SpeakerPreference:
 
     def __init__(self, links: Links):
         self.links = links
+        self._names_person: dict[Key, bool] = {}
         by_label = links.by_label
         keys = list(by_label)
         self.role: dict[Key, str] = {}
@@ -120,6 +123,13 @@ class SpeakerPreference:
                     if self.role[target] == MEMBERS:
                         self.cited.setdefault(key, []).append(target)
 
+    def names_person(self, key: Key) -> bool:
+        """Whether a passage names a person or an office-holder (read once per passage)."""
+        if key not in self._names_person:
+            p = self.links.by_label.get(key)
+            self._names_person[key] = p is not None and gives("person", fold(p.text).lower())
+        return self._names_person[key]
+
     def counterpart(self, key: Key, side: str) -> Key | None:
         """The passage that answers better than `key` for a question asking for `side`, or None."""
         if side == MEMBERS:
@@ -128,10 +138,20 @@ class SpeakerPreference:
             return next(iter(self.recommendations.get(key, ())), None)
         return self.reply.get(key)
 
-    def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str) -> dict[Key, float]:
+    def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str,
+              person: bool = False) -> dict[Key, float]:
         """Scores with each counterpart of the best DEPTH passages (`ranked`, best first) lifted just above
-        the passage it replaces; a counterpart already above stays where it is."""
+        the passage it replaces; a counterpart already above stays where it is.
+
+        `person`: the question asks who ("Who chaired the subcommittee?"), and its answer names a person
+        or an office (葛珮帆議員, 主席): when the best passage names none, the best of the DEPTH that
+        does is lifted just above it."""
         out = dict(scores)
+        if person and ranked and not self.names_person(ranked[0]):
+            named = next((key for key in ranked[1:DEPTH] if self.names_person(key)), None)
+            if named is not None:
+                out[named] = out[ranked[0]] + LIFT
+                ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
             other = self.counterpart(key, side)
             if other is not None and out.get(other, float("-inf")) <= out[key]:

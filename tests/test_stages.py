@@ -294,6 +294,17 @@ def test_a_reply_already_above_the_question_stays_where_it_is(preference):
 KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
 
 
+def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_none():
+    about = Passage("CB(4)1", "5", ("小組委員會",), "內務委員會委任小組委員會研究智慧城市事宜。")
+    chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會由葛珮帆議員擔任主席。")
+    links = Links((about, chair))
+    stage = SpeakerPreference(links)
+    scores = {("CB(4)1", "5"): 0.9, ("CB(4)1", "6"): 0.7}
+    order = lambda moved: [label for _, label in rank(moved, links.position)]  # noqa: E731
+    assert order(stage.apply(scores, rank(scores, links.position), "", person=True)) == ["6", "5"]
+    assert order(stage.apply(scores, rank(scores, links.position), "")) == ["5", "6"]  # not asked who
+
+
 @pytest.mark.parametrize("question, side", [
     ("委員問到網絡安全,政府當局如何回應?", "administration"),
     ("議員話要立法管ai,政府有咩回應?", "administration"),
