@@ -5,10 +5,11 @@ and the Administration replying, usually in the next paragraph of the same secti
 第35段 answers). A question found by the members' paragraph is answered by the reply, so:
 
 - a question that does not ask for the members' words: a passage where only members speak yields to
-  the reply after it (the reply is lifted just above it);
+  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it);
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
-- "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it.
+- "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
+- "who …": a best passage naming no one yields to the best one naming a person or an office.
 
 Who speaks comes from ingest.speakers (the report's own wording), read once per passage here.
 """
@@ -25,6 +26,7 @@ from ingest.passage import Passage
 from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, turns
 
 LIFT = 1e-6  # how far above the passage it replaces a lifted one goes: just above, nothing more
+AHEAD = 3  # how many paragraphs after a members' paragraph its reply may come, within the section
 DEPTH = 10  # how many of the best passages are looked at: the rest never reach an answer
 
 # The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
@@ -105,12 +107,20 @@ class SpeakerPreference:
             self.role[key] = _role(p, parent)
         self.reply: dict[Key, Key] = {}  # members' paragraph → the reply after it in the same section
         self.asking: dict[Key, Key] = {}  # reply → the members' paragraph before it in the same section
-        for before, after in zip(keys, keys[1:]):
-            a, b = by_label[before], by_label[after]
-            if a.doc == b.doc and a.section == b.section and self.role[before] == MEMBERS \
-                    and self.role[after] == "reply":
-                self.reply[before] = after
-                self.asking[after] = before
+        for at, before in enumerate(keys):
+            if self.role[before] != MEMBERS:
+                continue
+            # The reply may follow further members' paragraphs on the same point (委員詢問… 委員亦
+            # 建議… 政府當局表示…): look up to AHEAD paragraphs on, within the section.
+            a = by_label[before]
+            for after in keys[at + 1:at + 1 + AHEAD]:
+                b = by_label[after]
+                if (b.doc, b.section) != (a.doc, a.section) or self.role[after] not in (MEMBERS, "reply"):
+                    break
+                if self.role[after] == "reply":
+                    self.reply[before] = after
+                    self.asking.setdefault(after, before)
+                    break
         self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
         self.cited: dict[Key, list[Key]] = {}  # recommendation → the members' paragraphs it cites
         for key, p in by_label.items():

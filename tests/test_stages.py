@@ -294,6 +294,18 @@ def test_a_reply_already_above_the_question_stays_where_it_is(preference):
 KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
 
 
+def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section():
+    asks = Passage("CB(4)1", "40", ("無人機",), "委員詢問無人機的應用。")
+    more = Passage("CB(4)1", "41", ("無人機",), "委員亦建議擴大試點。")
+    reply = Passage("CB(4)1", "42", ("無人機",), "政府當局表示，無人機已用於巡查斜坡。")
+    other = Passage("CB(4)1", "43", ("數據",), "政府當局表示會整合數據。")
+    links = Links((asks, more, reply, other))
+    stage = SpeakerPreference(links)
+    assert stage.counterpart(("CB(4)1", "40"), "") == ("CB(4)1", "42")
+    assert stage.counterpart(("CB(4)1", "41"), "") == ("CB(4)1", "42")
+    assert stage.counterpart(("CB(4)1", "42"), "members") == ("CB(4)1", "40")  # the first asking paragraph
+
+
 def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_none():
     about = Passage("CB(4)1", "5", ("小組委員會",), "內務委員會委任小組委員會研究智慧城市事宜。")
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會由葛珮帆議員擔任主席。")
