@@ -39,13 +39,13 @@ _ADMINISTRATION_ASKED = re.compile(
     r"position|stance|view|response)\b"
     r"|\b(?:did|does|will|would) the (?:administration|government) (?:say|respond|reply|answer|do|plan|explain)\b")
 _MEMBERS_ASKED = re.compile(
-    r"(?:委員|議員)[^，,。？?]{0,24}?(?:提出|關注|建議|促請|要求|詢問|擔心|認為|意見|看法|問|希望|質疑|憂慮)"
+    r"(?:(?<!小組)委員(?!會)|議員)[^，,。？?]{0,24}?(?:提出|關注|建議|促請|要求|詢問|擔心|認為|意見|看法|問|希望|質疑|憂慮)"
     r"|\b(?:members?|legislators?)\b(?:\s+\w+){0,3}?\s+(?:ask|asked|urge|urged|suggest|suggested|raise|raised|"
     r"propose|proposed|call|called|want|wanted|concerns?|views?|think|thought|worry|worried)\b"
     r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
 _ADMINISTRATION_NAMED = re.compile(r"政府|當局|局方|\b(?:administration|government)\b")
-_MEMBERS_NAMED = re.compile(r"委員|議員|\b(?:members?|legislators?)\b")
-_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,8}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
+_MEMBERS_NAMED = re.compile(r"(?<!小組)委員(?!會)|議員|\b(?:members?|legislators?)\b")
+_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,16}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
 
 
 def side_asked(folded_written: str) -> str:

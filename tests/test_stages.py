@@ -326,7 +326,8 @@ def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
-    ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),  # the last clause asks
+    ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),
+    ("小組委員會就跨部門科技應用有何建議?", "subcommittee"),  # 小組委員會 holds 委員 but is not the members  # the last clause asks
     ("members raised concerns about ai governance: which guidelines has the government issued?", "administration"),
 ])
 def test_the_side_a_question_asks_for_is_read_from_its_wording(question, side):
