@@ -99,6 +99,33 @@ def asked(query: Query) -> str:
     return "yes-no" if _YES_NO.search(q.strip()) else ""
 
 
+# "Which company / university / department …", "哪一間大學", "邊間顧問公司": the kind of body asked for,
+# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局).
+_BODY_ASKED_EN = re.compile(r"\bwhich\s+(?:\w+\s+)?(company|companies|firm|university|universities|consultant|consultancy|"
+                            r"department|bureau|organi[sz]ation|body|contractor|vendor|supplier)\b")
+_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}?(公司|大學|顧問|部門|機構|承辦商|供應商)")
+_BODY_NAMES = {
+    "company": "公司", "companies": "公司", "firm": "公司", "contractor": "公司|承辦商", "vendor": "公司|供應商",
+    "supplier": "公司|供應商", "university": "大學", "universities": "大學", "consultant": "顧問", "consultancy": "顧問",
+    "department": "署|處|部門", "bureau": "局", "organisation": "機構|組織|局|署|處|公司",
+    "organization": "機構|組織|局|署|處|公司", "body": "機構|組織|局|署|處|公司",
+    "公司": "公司", "大學": "大學", "顧問": "顧問", "部門": "署|處|部門", "機構": "機構|組織|局|署|處|公司",
+    "承辦商": "公司|承辦商", "供應商": "公司|供應商",
+}
+
+
+def body_asked(query: Query) -> re.Pattern | None:
+    """For a question asking which company, university or department: the words a sentence naming
+    one holds (公司, 大學, 署|處|部門); None for any other question.
+
+    >>> body_asked(Query.parse("Which company built the centre?")).pattern, body_asked(Query.parse("智方便是甚麼？"))
+    ('公司', None)
+    """
+    q = fold(query.written).lower() if query.lang == "yue" else query.folded.lower()
+    m = _BODY_ASKED_EN.search(q) or _BODY_ASKED_ZH.search(q)
+    return re.compile(_BODY_NAMES[m.group(1)]) if m else None
+
+
 def gives(kind: str, text: str) -> bool:
     """Whether folded text gives an answer of that kind: an amount ("340萬", "9次", "15000 PFLOPS", not
     dates or citations), a date ("2025 年 3 月") or a person ("葛珮帆議員", "主席"); any text holds a yes or no.
@@ -187,6 +214,9 @@ class Judge:
             return Verdict("answered", score, unknown)
         kind = asked(query)
         stated, gives_ = self.states(query, kind, weights, top, folded, settings)
+        body = body_asked(query)
+        if stated and body is not None and not any(body.search(text) for _, spans in folded for _, _, text in spans):
+            stated = False  # "which company built it?": no sentence names a company
         not_given = kind if kind in ("amount", "date") and not stated else ""
         # Weak evidence is nothing related (under the answer threshold too, when that is set lower).
         if unknown or score < min(settings.related_below, settings.abstain_below):

@@ -242,6 +242,14 @@ def test_a_follow_up_s_pointing_words_are_the_carried_topic_not_its_own_words(ju
     assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("佢哋有冇講費用？")).verdict == "uncertain"
 
 
+def test_which_company_is_answered_only_by_a_sentence_naming_one(judge):
+    centre = Passage("CB(4)1", "15", ("算力",), "超算中心由數碼港營運，已投入服務。")
+    built = Passage("CB(4)1", "16", ("算力",), "超算中心由一間本地公司承建，已投入服務。")
+    query = Query.parse("Which company built the supercomputing centre? 超算中心")
+    assert judge.verdict(query, [centre], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(query, [built], 0.99, False, SETTINGS).verdict == "answered"
+
+
 def test_who_is_answered_only_by_a_sentence_naming_a_person(judge):
     assert judge.verdict(Query.parse("誰關注單車徑的連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會主席為葛珮帆議員。")
