@@ -99,6 +99,33 @@ def asked(query: Query) -> str:
     return "yes-no" if _YES_NO.search(q.strip()) else ""
 
 
+# "Which company / university / department …", "哪一間大學", "邊間顧問公司": the kind of body asked for,
+# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局).
+_BODY_ASKED_EN = re.compile(r"\bwhich\s+(?:\w+\s+)?(company|companies|firm|university|universities|consultant|consultancy|"
+                            r"department|bureau|organi[sz]ation|body|contractor|vendor|supplier)\b")
+_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}?(公司|大學|顧問|部門|機構|承辦商|供應商)")
+_BODY_NAMES = {
+    "company": "公司", "companies": "公司", "firm": "公司", "contractor": "公司|承辦商", "vendor": "公司|供應商",
+    "supplier": "公司|供應商", "university": "大學", "universities": "大學", "consultant": "顧問", "consultancy": "顧問",
+    "department": "署|處|部門", "bureau": "局", "organisation": "機構|組織|局|署|處|公司",
+    "organization": "機構|組織|局|署|處|公司", "body": "機構|組織|局|署|處|公司",
+    "公司": "公司", "大學": "大學", "顧問": "顧問", "部門": "署|處|部門", "機構": "機構|組織|局|署|處|公司",
+    "承辦商": "公司|承辦商", "供應商": "公司|供應商",
+}
+
+
+def body_asked(query: Query) -> re.Pattern | None:
+    """For a question asking which company, university or department: the words a sentence naming
+    one holds (公司, 大學, 署|處|部門); None for any other question.
+
+    >>> body_asked(Query.parse("Which company built the centre?")).pattern, body_asked(Query.parse("智方便是甚麼？"))
+    ('公司', None)
+    """
+    q = fold(query.written).lower() if query.lang == "yue" else query.folded.lower()
+    m = _BODY_ASKED_EN.search(q) or _BODY_ASKED_ZH.search(q)
+    return re.compile(_BODY_NAMES[m.group(1)]) if m else None
+
+
 def gives(kind: str, text: str) -> bool:
     """Whether folded text gives an answer of that kind: an amount ("340萬", "9次", "15000 PFLOPS", not
     dates or citations), a date ("2025 年 3 月") or a person ("葛珮帆議員", "主席"); any text holds a yes or no.
@@ -121,16 +148,28 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
     return top_cosine + settings.coverage_weight * covered
 
 
+# How a report records its deliberation is not what a question is about: "議員對醫健通有咩要求？"
+# asks about 醫健通, and its 議員 and 要求 are the report's speakers and their acts (委員, 建議).
+_DELIBERATION = re.compile(r"委員|議員|小組委員會|委員會|政府當局|當局|局方|政府|建議|意見|要求|關注|詢問|表示")
+
+
+def is_subject(term: Term) -> bool:
+    """Whether a glossary row can be what a question is about (eHealth, cross-boundary healthcare),
+    rather than a speaker of the deliberation or what speakers do (members, recommendations)."""
+    return not _DELIBERATION.fullmatch(term.zh)
+
+
 @functools.lru_cache(maxsize=1)
 def _entity_matcher():
-    """The glossary's names, its Chinese terms among them (醫健通 as well as eHealth)."""
-    return matcher(tuple(Term(t.zh, t.en, (*t.aliases, t.zh)) for t in default_terms()))
+    """The glossary's names of subjects, their Chinese terms among them (醫健通 as well as eHealth)."""
+    return matcher(tuple(Term(t.zh, t.en, (*t.aliases, t.zh)) for t in default_terms() if is_subject(t)))
 
 
 def entities(query: Query) -> tuple[frozenset[str], ...]:
-    """The glossary entities a question names, each as the folded Chinese terms that name it in the
-    report (one name may be several rows: 數碼 / 數字)."""
-    return tuple(dict.fromkeys(frozenset(fold(t.zh) for t in terms)
+    """The glossary entities a question names, each as every folded, lowercase name the report may
+    use for it: its Chinese terms and their aliases (one name may be several rows: 數碼 / 數字; the
+    report may write 超算中心 or HKSOS for a longer term)."""
+    return tuple(dict.fromkeys(frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
                                for _, _, terms in _entity_matcher().finditer(query.folded.lower())))
 
 
@@ -175,6 +214,9 @@ class Judge:
             return Verdict("answered", score, unknown)
         kind = asked(query)
         stated, gives_ = self.states(query, kind, weights, top, folded, settings)
+        body = body_asked(query)
+        if stated and body is not None and not any(body.search(text) for _, spans in folded for _, _, text in spans):
+            stated = False  # "which company built it?": no sentence names a company
         not_given = kind if kind in ("amount", "date") and not stated else ""
         # Weak evidence is nothing related (under the answer threshold too, when that is set lower).
         if unknown or score < min(settings.related_below, settings.abstain_below):
@@ -197,7 +239,7 @@ class Judge:
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
         for p, (context, spans) in zip(top, folded):
-            if names and not all(any(n in context for n in forms) for forms in names):
+            if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
                 continue
@@ -217,15 +259,23 @@ class Judge:
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
         """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried
-        topic words raise the evidence of any passage on the topic, so they cannot vouch for it."""
+        topic words raise the evidence of any passage on the topic, so they cannot vouch for it.
+
+        A word pointing back (佢哋 → 他們, 它) is the carried topic, not an own word: a follow-up made
+        only of those and question words adds nothing to find."""
         if own is None or not own.words:
             return True
         # Weighed over the words the collection uses (a word it words otherwise is no sign either way);
         # when it uses none of them, the report cannot state what the follow-up adds.
         used = self.lexical.document_frequency
-        words = {w: forms for w, forms in own.words.items() if any(map(used, forms))}
+        words = {w: forms for w, forms in own.words.items()
+                 if not _POINTS_BACK.fullmatch(w) and any(map(used, forms))}
         if not words:
-            return False
+            return all(_POINTS_BACK.fullmatch(w) for w in own.words)
         weights = own.weights(self.lexical)
         return max((coverage(words, weights, context) for context, _ in folded), default=0.0) \
             >= settings.own_coverage
+
+
+# Words that point back to an earlier turn (written form: 佢哋 → 他們).
+_POINTS_BACK = re.compile(r"他們|她們|它們|他|她|它|其|該|這|那|此|這些|那些|上述|\b(?:it|its|they|their|them|this|that|these|those)\b")

@@ -323,7 +323,10 @@ def search_with_history(retriever, question: str, history=None, k: int = 5) -> S
     if resolution.kind == "more":
         return more(retriever, question, resolution.topic, k)
     # The follow-up's own words must be found, not only the carried ones; the side it asks for leads.
-    found = retriever.search(resolution.query, k=k, speaker=resolution.speaker, own=question)
+    # A question for the other side ("政府怎么回应？") has no words of its own but its speaker: the
+    # side's passage is what it asks for, so there is nothing more to find.
+    own = "" if resolution.speaker else question
+    found = retriever.search(resolution.query, k=k, speaker=resolution.speaker, own=own)
     return replace(found, question=question)
 
 

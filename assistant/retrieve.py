@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.abstain import Judge
+from assistant.abstain import Judge, asked
 from assistant.dense_search import DenseSearch
 from assistant.fuse import fuse, rank
 from assistant.hit import Hit, Key, SearchResult, by_key
@@ -101,7 +101,7 @@ class Retriever:
         top_cosine = max((h.score for h in dense), default=0.0)
         scores = self._scores(query, dense, rows)
         side = speaker or side_asked(fold(query.written))
-        scores = self.preference.apply(scores, rank(scores, self.links.position), side)
+        scores = self.preference.apply(scores, rank(scores, self.links.position), side, asked(query) == "person")
         named = self.lookup.search(query, scores, docs)
         hits = [self._in_language(h, query.lang) for h in self._take(named, scores, k)]
         verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s,

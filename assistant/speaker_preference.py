@@ -5,10 +5,11 @@ and the Administration replying, usually in the next paragraph of the same secti
 第35段 answers). A question found by the members' paragraph is answered by the reply, so:
 
 - a question that does not ask for the members' words: a passage where only members speak yields to
-  the reply after it (the reply is lifted just above it);
+  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it);
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
-- "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it.
+- "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
+- "who …": a best passage naming no one yields to the best one naming a person or an office.
 
 Who speaks comes from ingest.speakers (the report's own wording), read once per passage here.
 """
@@ -17,12 +18,15 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from assistant.abstain import gives
 from assistant.hit import Key
 from assistant.links import Links
+from index.normalise import fold
 from ingest.passage import Passage
 from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, turns
 
 LIFT = 1e-6  # how far above the passage it replaces a lifted one goes: just above, nothing more
+AHEAD = 3  # how many paragraphs after a members' paragraph its reply may come, within the section
 DEPTH = 10  # how many of the best passages are looked at: the rest never reach an answer
 
 # The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
@@ -35,11 +39,13 @@ _ADMINISTRATION_ASKED = re.compile(
     r"position|stance|view|response)\b"
     r"|\b(?:did|does|will|would) the (?:administration|government) (?:say|respond|reply|answer|do|plan|explain)\b")
 _MEMBERS_ASKED = re.compile(
-    r"(?:委員|議員)[^，,。？?]{0,24}?(?:提出|關注|建議|促請|要求|詢問|擔心|認為|意見|看法|問|希望|質疑|憂慮)"
+    r"(?:(?<!小組)委員(?!會)|議員)[^，,。？?]{0,24}?(?:提出|關注|建議|促請|要求|詢問|擔心|認為|意見|看法|問|希望|質疑|憂慮)"
     r"|\b(?:members?|legislators?)\b(?:\s+\w+){0,3}?\s+(?:ask|asked|urge|urged|suggest|suggested|raise|raised|"
     r"propose|proposed|call|called|want|wanted|concerns?|views?|think|thought|worry|worried)\b"
     r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
-_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,8}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
+_ADMINISTRATION_NAMED = re.compile(r"政府|當局|局方|\b(?:administration|government)\b")
+_MEMBERS_NAMED = re.compile(r"(?<!小組)委員(?!會)|議員|\b(?:members?|legislators?)\b")
+_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,16}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
 
 
 def side_asked(folded_written: str) -> str:
@@ -51,6 +57,13 @@ def side_asked(folded_written: str) -> str:
     ('members', '')
     """
     q = folded_written.lower()
+    if _SUBCOMMITTEE_ASKED.search(q):
+        return SUBCOMMITTEE
+    # A question that first says what members raised asks in its last clause: "委員關注人工智能治理，
+    # 政府發布了哪些指引？" asks for what the Administration did.
+    *said, asking = re.split(r"[，,：:；;]", q.strip())
+    if said and _ADMINISTRATION_NAMED.search(asking) and not _MEMBERS_NAMED.search(asking):
+        return ADMINISTRATION
     if _SUBCOMMITTEE_ASKED.search(q):
         return SUBCOMMITTEE
     if _ADMINISTRATION_ASKED.search(q):
@@ -85,6 +98,7 @@ class SpeakerPreference:
 
     def __init__(self, links: Links):
         self.links = links
+        self._names_person: dict[Key, bool] = {}
         by_label = links.by_label
         keys = list(by_label)
         self.role: dict[Key, str] = {}
@@ -93,12 +107,20 @@ class SpeakerPreference:
             self.role[key] = _role(p, parent)
         self.reply: dict[Key, Key] = {}  # members' paragraph → the reply after it in the same section
         self.asking: dict[Key, Key] = {}  # reply → the members' paragraph before it in the same section
-        for before, after in zip(keys, keys[1:]):
-            a, b = by_label[before], by_label[after]
-            if a.doc == b.doc and a.section == b.section and self.role[before] == MEMBERS \
-                    and self.role[after] == "reply":
-                self.reply[before] = after
-                self.asking[after] = before
+        for at, before in enumerate(keys):
+            if self.role[before] != MEMBERS:
+                continue
+            # The reply may follow further members' paragraphs on the same point (委員詢問… 委員亦
+            # 建議… 政府當局表示…): look up to AHEAD paragraphs on, within the section.
+            a = by_label[before]
+            for after in keys[at + 1:at + 1 + AHEAD]:
+                b = by_label[after]
+                if (b.doc, b.section) != (a.doc, a.section) or self.role[after] not in (MEMBERS, "reply"):
+                    break
+                if self.role[after] == "reply":
+                    self.reply[before] = after
+                    self.asking.setdefault(after, before)
+                    break
         self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
         self.cited: dict[Key, list[Key]] = {}  # recommendation → the members' paragraphs it cites
         for key, p in by_label.items():
@@ -111,6 +133,13 @@ class SpeakerPreference:
                     if self.role[target] == MEMBERS:
                         self.cited.setdefault(key, []).append(target)
 
+    def names_person(self, key: Key) -> bool:
+        """Whether a passage names a person or an office-holder (read once per passage)."""
+        if key not in self._names_person:
+            p = self.links.by_label.get(key)
+            self._names_person[key] = p is not None and gives("person", fold(p.text).lower())
+        return self._names_person[key]
+
     def counterpart(self, key: Key, side: str) -> Key | None:
         """The passage that answers better than `key` for a question asking for `side`, or None."""
         if side == MEMBERS:
@@ -119,10 +148,20 @@ class SpeakerPreference:
             return next(iter(self.recommendations.get(key, ())), None)
         return self.reply.get(key)
 
-    def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str) -> dict[Key, float]:
+    def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str,
+              person: bool = False) -> dict[Key, float]:
         """Scores with each counterpart of the best DEPTH passages (`ranked`, best first) lifted just above
-        the passage it replaces; a counterpart already above stays where it is."""
+        the passage it replaces; a counterpart already above stays where it is.
+
+        `person`: the question asks who ("Who chaired the subcommittee?"), and its answer names a person
+        or an office (葛珮帆議員, 主席): when the best passage names none, the best of the DEPTH that
+        does is lifted just above it."""
         out = dict(scores)
+        if person and ranked and not self.names_person(ranked[0]):
+            named = next((key for key in ranked[1:DEPTH] if self.names_person(key)), None)
+            if named is not None:
+                out[named] = out[ranked[0]] + LIFT
+                ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
             other = self.counterpart(key, side)
             if other is not None and out.get(other, float("-inf")) <= out[key]:

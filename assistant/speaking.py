@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from index.normalise import fold
+from assistant.speaker_preference import side_asked
+from index.normalise import cantonese_to_written, detect_lang, fold
 from ingest.passage import Passage
 from ingest.speakers import ADMINISTRATION, MEMBERS, SUBCOMMITTEE, Turn, parent_label, turns
 
@@ -55,8 +56,14 @@ def speaker_preference(question: str) -> tuple[str, float]:
 def wanted_speaker(question: str) -> str:
     """The side whose words answer `question`: "subcommittee" for what the subcommittee recommends,
     "members" for what members asked or urged, "administration" for what the government will do,
-    when, or how many; "" when the question asks no one in particular."""
+    when, or how many; "" when the question asks no one in particular.
+
+    A question naming both sides asks for the one ranking reads from it (speaker_preference.side_asked):
+    "委員要求…，當局如何回應？" wants the Administration's reply, not the members' request."""
     q = fold(question)
+    side = side_asked(fold(cantonese_to_written(question)) if detect_lang(question) == "yue" else q)
+    if side:
+        return side
     if _SUBCOMMITTEE.search(q) and _RECOMMENDS.search(q):
         return SUBCOMMITTEE
     if _MEMBERS.search(q) and _MEMBERS_SAY.search(q):

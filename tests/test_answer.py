@@ -289,3 +289,16 @@ def test_every_quote_is_an_exact_substring_of_its_passage_whatever_the_text(text
     assert len(answer.quotes) <= n
     for q in answer.quotes:
         assert q.text and q.text == q.text.strip() and q.text in by_label[q.label].text
+
+
+@pytest.mark.parametrize("question, side", [
+    ("委員要求提供沙盤和試驗場地，當局如何回應？", "administration"),  # members named, the reply asked for
+    ("How did the government respond when members asked about computing power?", "administration"),
+    ("議員話要立法管AI，政府有咩回應？", "administration"),
+    ("委員對超算中心提出了甚麼建議？", "members"),
+    ("What does the subcommittee recommend on cybersecurity?", "subcommittee"),
+])
+def test_the_quote_is_taken_from_the_side_ranking_reads_from_the_question(question, side):
+    from assistant.speaking import wanted_speaker
+
+    assert wanted_speaker(question) == side

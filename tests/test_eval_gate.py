@@ -33,25 +33,28 @@ def test_mrr_at_10_at_least_0_85(metrics):
 
 
 # Selective answering (issue 12), measured on test on 2026-12-03 with `python -m eval run --split test`:
-# answered_precision 0.791, coverage 0.753, none_answered 0.250, false_abstention 0.247 (= 1 - coverage on
-# the answerable questions), abstain_on_none 0.750, follow-up hit@5 0.923, reply hit@1 0.700, English
-# hit@1 0.717. The floors sit just under those figures; the issue's targets (0.95, 0.80, 0.10, 0.90, 0.85,
-# 0.90) are not all reached yet, and a floor is raised when a change reaches more.
+# answered_precision 0.785, coverage 0.889, none_answered 0.292, false_abstention 0.111 (= 1 - coverage on
+# the answerable questions), abstain_on_none 0.708, follow-up hit@5 0.923, reply hit@1 0.800, English
+# hit@1 0.698. The floors sit at or just under the best figures measured so far; none_answered,
+# abstain_on_none and English hit@1 are under their floors now (0.250, 0.750, 0.717 before this tuning
+# round, when answered_precision was 0.754, under its floor). The issue's
+# targets (0.95, 0.80, 0.10, 0.90, 0.85, 0.90) are not all reached yet; a floor is raised when a change
+# reaches more.
 
 def test_answers_quote_a_relevant_passage_first_at_least_0_78_of_the_time(metrics):
     assert metrics["overall"]["answered_precision"] >= 0.78
 
 
-def test_answerable_questions_are_answered_at_least_0_74_of_the_time(metrics):
-    assert metrics["overall"]["coverage"] >= 0.74
+def test_answerable_questions_are_answered_at_least_0_88_of_the_time(metrics):
+    assert metrics["overall"]["coverage"] >= 0.88
 
 
 def test_questions_the_report_does_not_answer_are_answered_at_most_0_26_of_the_time(metrics):
     assert metrics["overall"]["none_answered"] <= 0.26
 
 
-def test_false_abstention_on_answerable_questions_at_most_0_26(metrics):
-    assert metrics["overall"]["false_abstention"] <= 0.26
+def test_false_abstention_on_answerable_questions_at_most_0_12(metrics):
+    assert metrics["overall"]["false_abstention"] <= 0.12
 
 
 def test_abstention_on_unanswerable_questions_does_not_regress(metrics):
@@ -63,8 +66,8 @@ def test_follow_ups_find_their_passage_in_the_top_5_at_least_0_90(metrics):
     assert metrics["by_kind"]["followup"]["hit@5"] >= 0.90
 
 
-def test_reply_questions_rank_the_reply_first_at_least_0_70(metrics):
-    assert metrics["by_kind"]["reply"]["hit@1"] >= 0.70
+def test_reply_questions_rank_the_reply_first_at_least_0_80(metrics):
+    assert metrics["by_kind"]["reply"]["hit@1"] >= 0.80
 
 
 def test_english_questions_rank_a_gold_passage_first_at_least_0_70(metrics):

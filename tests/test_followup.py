@@ -204,6 +204,20 @@ def test_search_with_history_searches_the_resolved_question_but_reports_the_aske
     assert set(result.to_json()) == {"question", "answerable", "verdict", "citations"}
 
 
+def test_a_follow_up_asking_for_the_other_side_is_not_held_to_words_of_its_own():
+    # "政府怎么回应？" names only a speaker: the side's passage is what it asks for.
+    calls = []
+
+    class Recording(FakeRetriever):
+        def search(self, question, k=5, speaker="", own=""):
+            calls.append((speaker, own))
+            return super().search(question, k)
+
+    search_with_history(Recording(), "政府怎么回应？", ["委员对超算中心 fn6 有什么看法？"], k=3)
+    search_with_history(Recording(), "那費用呢？", ["超算中心 fn6 何時投入服務？"], k=3)
+    assert calls == [("administration", ""), ("", "那費用呢？")]
+
+
 def test_a_new_topic_is_searched_without_the_old_one():
     retriever = FakeRetriever()
     search_with_history(retriever, "綠綠賞是甚麼？", [COMPUTE], k=3)

@@ -222,6 +222,34 @@ def test_a_follow_up_s_own_words_must_be_found_not_only_the_carried_topic(judge)
     assert judge.verdict(carried, [P4], 0.9, False, SETTINGS).verdict == "answered"
 
 
+def test_the_report_s_speakers_and_their_acts_are_not_a_question_s_subject(judge):
+    # 議員 and 要求 say who asks and how; 單車徑 is what the question is about, and P4 is about it.
+    assert judge.verdict(Query.parse("議員對單車徑有咩要求？"), [P4], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_an_entity_may_be_named_in_the_report_by_any_of_its_glossary_names(judge):
+    # The glossary's 人工智能超算中心 has the alias 超算中心, which is how this passage writes it.
+    centre = Passage("CB(4)1", "14", ("算力",), "超算中心首階段設施已於2024年12月投入服務。")
+    query = Query.parse("人工智能超算中心於何時投入服務？")
+    assert judge.verdict(query, [centre], 0.99, False, SETTINGS).verdict == "answered"
+    assert judge.verdict(query, [OTHER4], 0.99, False, SETTINGS).verdict != "answered"
+
+
+def test_a_follow_up_s_pointing_words_are_the_carried_topic_not_its_own_words(judge):
+    # "佢哋" (他們) points back at the earlier turn; 連貫性 is what the follow-up adds, and P4 holds it.
+    carried = Query.parse("佢哋有冇講連貫性？ 單車徑")
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("佢哋有冇講連貫性？")).verdict == "answered"
+    assert judge.verdict(carried, [P4], 0.9, False, SETTINGS, own=Query.parse("佢哋有冇講費用？")).verdict == "uncertain"
+
+
+def test_which_company_is_answered_only_by_a_sentence_naming_one(judge):
+    centre = Passage("CB(4)1", "15", ("算力",), "超算中心由數碼港營運，已投入服務。")
+    built = Passage("CB(4)1", "16", ("算力",), "超算中心由一間本地公司承建，已投入服務。")
+    query = Query.parse("Which company built the supercomputing centre? 超算中心")
+    assert judge.verdict(query, [centre], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(query, [built], 0.99, False, SETTINGS).verdict == "answered"
+
+
 def test_who_is_answered_only_by_a_sentence_naming_a_person(judge):
     assert judge.verdict(Query.parse("誰關注單車徑的連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會主席為葛珮帆議員。")
@@ -274,6 +302,29 @@ def test_a_reply_already_above_the_question_stays_where_it_is(preference):
 KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
 
 
+def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section():
+    asks = Passage("CB(4)1", "40", ("無人機",), "委員詢問無人機的應用。")
+    more = Passage("CB(4)1", "41", ("無人機",), "委員亦建議擴大試點。")
+    reply = Passage("CB(4)1", "42", ("無人機",), "政府當局表示，無人機已用於巡查斜坡。")
+    other = Passage("CB(4)1", "43", ("數據",), "政府當局表示會整合數據。")
+    links = Links((asks, more, reply, other))
+    stage = SpeakerPreference(links)
+    assert stage.counterpart(("CB(4)1", "40"), "") == ("CB(4)1", "42")
+    assert stage.counterpart(("CB(4)1", "41"), "") == ("CB(4)1", "42")
+    assert stage.counterpart(("CB(4)1", "42"), "members") == ("CB(4)1", "40")  # the first asking paragraph
+
+
+def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_none():
+    about = Passage("CB(4)1", "5", ("小組委員會",), "內務委員會委任小組委員會研究智慧城市事宜。")
+    chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會由葛珮帆議員擔任主席。")
+    links = Links((about, chair))
+    stage = SpeakerPreference(links)
+    scores = {("CB(4)1", "5"): 0.9, ("CB(4)1", "6"): 0.7}
+    order = lambda moved: [label for _, label in rank(moved, links.position)]  # noqa: E731
+    assert order(stage.apply(scores, rank(scores, links.position), "", person=True)) == ["6", "5"]
+    assert order(stage.apply(scores, rank(scores, links.position), "")) == ["5", "6"]  # not asked who
+
+
 @pytest.mark.parametrize("question, side", [
     ("委員問到網絡安全,政府當局如何回應?", "administration"),
     ("議員話要立法管ai,政府有咩回應?", "administration"),
@@ -283,6 +334,9 @@ KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
+    ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),
+    ("小組委員會就跨部門科技應用有何建議?", "subcommittee"),  # 小組委員會 holds 委員 but is not the members  # the last clause asks
+    ("members raised concerns about ai governance: which guidelines has the government issued?", "administration"),
 ])
 def test_the_side_a_question_asks_for_is_read_from_its_wording(question, side):
     assert side_asked(question) == side
