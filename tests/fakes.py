@@ -35,6 +35,19 @@ class HashEmbedder:
         return np.stack([self._vec("query: " + t) for t in texts])
 
 
+class CountingEmbedder(HashEmbedder):
+    """HashEmbedder's vectors, remembering every passage text it embedded (what a build re-embeds)."""
+
+    name = "counting-fake"
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        self.embedded += list(texts)
+        return super().encode_passages(texts, batch_size, show_progress)
+
+
 def free_port() -> int:
     """A loopback port nothing listens on (free when asked)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -1,7 +1,6 @@
 """Adding or changing a report re-embeds only the chunks the index does not already hold."""
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -11,30 +10,9 @@ import pytest
 from index.build import build, dense_text
 from index.defaults import BUNDLED_REPORT
 from index.store import load_index
+from fakes import CountingEmbedder
 
 MINI_REPORT = Path(__file__).parent / "fixtures" / "mini-report.zh-Hant.txt"
-
-
-class CountingEmbedder:
-    """Deterministic unit vectors from a hash of each text; remembers every passage it embedded."""
-
-    name = "counting-fake"
-    dim = 16
-
-    def __init__(self):
-        self.embedded: list[str] = []
-
-    def _vec(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        self.embedded += list(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_queries(self, texts, batch_size: int = 32) -> np.ndarray:
-        return np.stack([self._vec("query: " + t) for t in texts])
 
 
 @pytest.fixture

@@ -12,35 +12,12 @@ from assistant.cli import main
 from index.build import build, collect_passages
 from index.library import add, entries, parallels, remove
 from index.store import file_sha256, load_index, stored_vectors
+from fakes import CountingEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZH = FIXTURES / "mini-report.zh-Hant.txt"
 EN = FIXTURES / "mini-report.en.txt"
 PAPER = "CB(4)345/2024"
-
-
-class CountingEmbedder:
-    """Deterministic unit vectors from each text's hash; remembers every passage text it embedded."""
-
-    name = "counting-fake"
-    dim = 16
-
-    def __init__(self):
-        self.embedded: list[str] = []
-
-    def _vec(self, text: str) -> np.ndarray:
-        import hashlib
-
-        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
-
-    def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        self.embedded += list(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_queries(self, texts, batch_size: int = 32) -> np.ndarray:
-        return np.stack([self._vec("query: " + t) for t in texts])
 
 
 def paper(folder: Path, number: str, source: Path = ZH) -> Path:
