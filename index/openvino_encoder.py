@@ -1,0 +1,325 @@
+"""Embed queries with OpenVINO: the default model converted once, then run without torch.
+
+The materialised multilingual-e5-small folder (index/model_folder.py) is converted once into an
+OpenVINO model (torch is imported for that step only) and cached beside the folder:
+
+    $LEGCO_RAG_CACHE/models/multilingual-e5-small.openvino/
+        model.xml, model.bin     the converted BERT (weights kept in fp16, as the folder stores them)
+        legco-rag-openvino.json  what it was converted from; written last, so its presence means complete
+        compiled/                OpenVINO's own cache of compiled models (a second process loads fast)
+
+The folder is rebuilt when the model folder's marker, this converter's version or the installed
+OpenVINO change. At query time the folder's tokenizer.json (`tokenizers`) and the compiled model
+are all that run: mean pooling over the attention mask and L2 normalisation follow in numpy.
+
+    >>> encoder = OpenVINOEncoder.load()   # doctest: +SKIP
+    >>> encoder.encode(["query: 香港2030年需要多少算力？"]).shape  # doctest: +SKIP
+    (1, 384)
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.atomic import replace_folder
+from index.model_folder import MARKER as MODEL_MARKER
+from index.model_folder import materialise_default_model
+from index.offline import child_environment
+
+# Bump when the conversion below changes, so stale cached models are rebuilt.
+CONVERTER_VERSION = 1
+MARKER = "legco-rag-openvino.json"
+XML = "model.xml"
+COMPILED = "compiled"
+MAX_TOKENS = 512  # e5's position table; sentence-transformers truncates there too
+# Queries are padded up to one of these lengths (the mask keeps mean pooling exact), so the few
+# shapes a reader asks for are compiled once at start-up instead of on a first query of each length.
+LENGTH_BUCKETS = (16, 32, 64, 128, 256, MAX_TOKENS)
+WARM_BUCKETS = LENGTH_BUCKETS[:4]  # questions are short; longer ones compile on first use
+
+
+class OpenVINOUnavailable(RuntimeError):
+    """OpenVINO cannot embed here (not installed, conversion failed, the CPU is not supported)."""
+
+
+def openvino_folder(model_folder: Path) -> Path:
+    """Where the converted model of `model_folder` is cached: beside it, named after it."""
+    return model_folder.parent / f"{model_folder.name}.openvino"
+
+
+def _import_openvino():
+    """The openvino module, with its usage telemetry left out.
+
+    `import openvino` (and the converter) would report usage to the vendor unless a consent file says
+    no; legco-rag sends nothing anywhere, so the telemetry package is made unimportable for this
+    process and OpenVINO falls back to its built-in no-op stub.
+    """
+    sys.modules.setdefault("openvino_telemetry", None)
+    try:
+        import openvino
+    except ImportError as e:
+        raise OpenVINOUnavailable(f"openvino is not installed ({e}): pip install 'openvino>=2025.4'") from None
+    return openvino
+
+
+def _openvino_version() -> str:
+    try:
+        return importlib.metadata.version("openvino")
+    except importlib.metadata.PackageNotFoundError:
+        raise OpenVINOUnavailable("openvino is not installed: pip install 'openvino>=2025.4'") from None
+
+
+def _source_key(model_folder: Path) -> dict:
+    """What the converted model depends on: the model folder's own marker, this converter, OpenVINO."""
+    try:
+        model = json.loads((model_folder / MODEL_MARKER).read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise OpenVINOUnavailable(f"model folder {model_folder} has no readable {MODEL_MARKER} ({e})") from None
+    return {"model": model, "converter": CONVERTER_VERSION, "openvino": _openvino_version()}
+
+
+def _read_marker(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def convert(model_folder: Path, dest: Path) -> None:
+    """Convert the BertModel in `model_folder` into `dest/model.xml` (+ .bin): input ids and mask in,
+    the last hidden state out (pooling stays outside, in float32). Imports torch and transformers."""
+    import torch
+    from transformers import BertModel
+
+    ov = _import_openvino()
+    from transformers.utils import logging as tf_logging
+
+    tf_logging.disable_progress_bar()
+    bert = BertModel.from_pretrained(str(model_folder), dtype=torch.float32, local_files_only=True).eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    example = {"input_ids": torch.ones(1, 16, dtype=torch.long),
+               "attention_mask": torch.ones(1, 16, dtype=torch.long)}
+    dynamic = [("input_ids", ov.PartialShape([-1, -1]), ov.Type.i64),
+               ("attention_mask", ov.PartialShape([-1, -1]), ov.Type.i64)]
+    with torch.no_grad():
+        converted = ov.convert_model(LastHiddenState(bert), example_input=example, input=dynamic)
+    # fp16 storage is lossless here: the folder's weights are fp16 already. Compute stays as hinted.
+    ov.save_model(converted, str(dest / XML), compress_to_fp16=True)
+
+
+class ConversionFailed(OpenVINOUnavailable):
+    """The converter exited with an error: the same inputs would fail again, so it is remembered."""
+
+
+def convert_in_child(model_folder: Path, dest: Path, timeout: float = 1800) -> None:
+    """Run `convert` in a fresh interpreter: torch and transformers are loaded there and freed with it,
+    so a process that embeds queries never holds them, and a converter crash cannot take it down."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = child_environment()
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    try:
+        done = subprocess.run([sys.executable, "-m", "index.openvino_encoder", str(model_folder), str(dest)],
+                              env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise OpenVINOUnavailable(f"converting the model took over {timeout:.0f} s") from None
+    if done.returncode < 0:  # killed (out of memory, interrupted): may well work next time
+        raise OpenVINOUnavailable(f"the converter was stopped by signal {-done.returncode}")
+    if done.returncode > 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise ConversionFailed(lines[-1].strip() if lines else f"exit status {done.returncode}")
+
+
+def ensure_converted(model_folder: Path) -> Path:
+    """The cached OpenVINO folder of `model_folder`, converting it first if it is missing or stale.
+
+    Converted beside its destination and put in place whole (index.atomic). A conversion that fails
+    is remembered in the marker, so later processes fall back at once instead of failing again; a
+    new model folder, converter version or OpenVINO tries afresh.
+    """
+    dest = openvino_folder(model_folder)
+    key = _source_key(model_folder)
+    marker = _read_marker(dest)
+    if marker is not None and marker.get("source") == key:
+        if marker.get("error"):
+            raise ConversionFailed(f"converting the model failed earlier: {marker['error']}")
+        return dest
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    try:
+        error = None
+        try:
+            convert_in_child(model_folder, tmp)
+        except ConversionFailed as e:
+            error = str(e)
+            for path in tmp.iterdir():  # keep only the marker that says why
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        (tmp / MARKER).write_text(json.dumps({"source": key, "error": error}, indent=2) + "\n", encoding="utf-8")
+        for path in (tmp, *tmp.iterdir()):  # mkdtemp creates an owner-only folder
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        current = _read_marker(dest)
+        if current is None or current.get("source") != key:  # else another process finished first
+            try:
+                replace_folder(tmp, dest)
+            except OSError:
+                current = _read_marker(dest)
+                if current is None or current.get("source") != key:
+                    raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for old in dest.parent.glob(f".{dest.name}.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+    marker = _read_marker(dest) or {}
+    if marker.get("error"):
+        raise ConversionFailed(f"converting the model failed: {marker['error']}")
+    return dest
+
+
+def _bucket(length: int) -> int:
+    """The padded length for a batch whose longest text has `length` tokens.
+
+    >>> _bucket(9), _bucket(16), _bucket(17), _bucket(512)
+    (16, 16, 32, 512)
+    """
+    return next(b for b in LENGTH_BUCKETS if b >= length)
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Unit vectors: the mean of each row's token states where `mask` is 1, L2-normalised.
+
+    >>> mean_pool(np.array([[[3., 0.], [1., 4.], [9., 9.]]]), np.array([[1, 1, 0]]))
+    array([[0.70710677, 0.70710677]], dtype=float32)
+    """
+    weights = mask.astype(np.float32)[:, :, None]
+    summed = (hidden.astype(np.float32) * weights).sum(axis=1)
+    means = summed / np.maximum(weights.sum(axis=1), 1.0)
+    return np.ascontiguousarray(means / np.linalg.norm(means, axis=1, keepdims=True), dtype=np.float32)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _load_tokenizer(path: Path):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class _Background:
+    """fn() run in a thread; result() waits for it and re-raises what it raised."""
+
+    def __init__(self, fn):
+        self._value, self._error = None, None
+
+        def run():
+            try:
+                self._value = fn()
+            except BaseException as e:  # noqa: BLE001  handed to result()
+                self._error = e
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class OpenVINOEncoder:
+    """Texts (prompt included) -> float32 unit vectors, with a compiled OpenVINO model and `tokenizers`.
+
+    Safe to call from several threads: each thread gets its own inference request.
+    """
+
+    def __init__(self, compiled, tokenizer, precision: str):
+        self._compiled = compiled
+        self._tokenizer = tokenizer
+        self.precision = precision  # the inference precision OpenVINO runs at ("bf16" or "f32")
+        self._local = threading.local()
+
+    @classmethod
+    def load(cls, model_folder: Path | None = None, warm: bool = True) -> OpenVINOEncoder:
+        """Convert (once), compile (cached by OpenVINO) and warm the default model's query encoder.
+
+        warm: run every length in WARM_BUCKETS now (for a server); else only the first run is paid
+        here, which any first query would pay anyway.
+        """
+        ov = _import_openvino()
+        model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+        folder = ensure_converted(model_folder)
+        # Reading the 250k-piece tokenizer takes as long as compiling: do both at once.
+        tokenizer = _Background(lambda: _load_tokenizer(model_folder / "tokenizer.json"))
+        try:
+            core = ov.Core()
+            core.set_property({"CACHE_DIR": str(folder / COMPILED)})
+            precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
+            compiled = core.compile_model(str(folder / XML), "CPU", {
+                "PERFORMANCE_HINT": "LATENCY",
+                # bf16 where the CPU has it (cosine >= 0.9999 to float32 on every eval question,
+                # tests/test_openvino_encoder.py); elsewhere float32.
+                "INFERENCE_PRECISION_HINT": precision,
+            })
+        except RuntimeError as e:
+            raise OpenVINOUnavailable(f"OpenVINO could not compile the model on this CPU: {_first_line(e)}") from None
+        encoder = cls(compiled, tokenizer.result(), precision)
+        encoder.warm(WARM_BUCKETS if warm else WARM_BUCKETS[:1])
+        return encoder
+
+    def warm(self, lengths=WARM_BUCKETS) -> None:
+        """Run each padded length once: a shape's first run is several times slower than the next."""
+        for length in lengths:
+            self._run(np.zeros((1, length), dtype=np.int64), np.ones((1, length), dtype=np.int64))
+
+    def encode(self, texts: list[str], buckets: bool = True) -> np.ndarray:
+        """float32 [n, dim] unit rows; each text is embedded as given (add the query prompt first).
+
+        buckets: pad to one of LENGTH_BUCKETS (the shapes warmed at start-up) rather than to the longest
+        text; off for passage batches, whose lengths vary too much for a few shapes to pay."""
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        longest = max(len(e.ids) for e in encodings)
+        length = _bucket(longest) if buckets else longest
+        ids = np.zeros((len(encodings), length), dtype=np.int64)  # pad id 1 or 0: masked out either way
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
+        return mean_pool(self._run(ids, mask), mask)
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self._compiled.create_infer_request()
+        return request.infer({"input_ids": ids, "attention_mask": mask})[0]
+
+
+if __name__ == "__main__":  # python -m index.openvino_encoder MODEL_FOLDER DEST: what convert_in_child runs
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m index.openvino_encoder MODEL_FOLDER DEST")
+    try:
+        convert(Path(sys.argv[1]), Path(sys.argv[2]))
+    except Exception as e:  # noqa: BLE001  one line for the parent to remember, not a traceback
+        sys.exit(f"{type(e).__name__}: {' '.join(str(e).split())[:300]}")

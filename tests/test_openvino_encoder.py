@@ -1,0 +1,93 @@
+"""The OpenVINO query encoder on the real model: agreement with float32 torch, no torch at query time, offline."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eval.query_engines import cosines, eval_query_texts, float32_queries
+from index.embed import QUERY_ENGINE_ENV, DefaultEmbedder
+from index.model_folder import materialise_default_model
+from index.offline import OFFLINE
+
+pytestmark = pytest.mark.model
+pytest.importorskip("openvino")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def openvino_embedder():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(QUERY_ENGINE_ENV, "openvino")
+        embedder = DefaultEmbedder()
+        embedder.load_query_engine()
+    return embedder
+
+
+def test_openvino_agrees_with_float32_torch_on_every_eval_question(openvino_embedder):
+    # Indexes built before (float32 torch, bf16-autocast torch) stay valid only if this holds everywhere.
+    texts = eval_query_texts()
+    assert len(texts) > 500
+    reference = float32_queries(texts)
+    ours = np.concatenate([openvino_embedder.encode_queries([t]) for t in texts])
+    cos = cosines(ours, reference)
+    worst = int(cos.argmin())
+    assert cos.min() >= 0.9999, (texts[worst], float(cos.min()))
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_batch_embeds_each_query_as_it_would_alone(openvino_embedder):
+    texts = ["香港2030年需要多少算力？", "How much computing power will Hong Kong need by 2030?",
+             "政府何時設立數字政策辦公室？" * 8]
+    together = openvino_embedder.encode_queries(texts)
+    alone = np.concatenate([openvino_embedder.encode_queries([t]) for t in texts])
+    assert cosines(together, alone).min() >= 0.99999
+
+
+def test_the_default_embedder_answers_with_openvino_without_importing_torch():
+    script = ("import sys; from index.embed import load_embedder; e = load_embedder(); "
+              "v = e.encode_queries(['香港2030年需要多少算力？']); "
+              "print(e.query_engine, v.shape, 'torch' in sys.modules, 'transformers' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != QUERY_ENGINE_ENV}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=900,
+                          cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.split() == ["openvino", "(1,", "384)", "False", "False"], done.stderr[-2000:]
+
+
+CONVERT_OFFLINE = r"""
+import socket, sys
+from pathlib import Path
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args[:2])
+    raise OSError("network blocked by test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+
+from index.openvino_encoder import convert
+convert(Path(sys.argv[1]), Path(sys.argv[2]))
+import threading, time
+time.sleep(1)  # a reporting thread would have tried by now
+print("network attempts:", attempts)
+"""
+
+
+def test_conversion_uses_only_what_is_installed_and_reports_nothing(tmp_path):
+    # OpenVINO's converter would send usage telemetry (and write ~/intel) unless kept from it.
+    home, dest = tmp_path / "home", tmp_path / "converted"
+    home.mkdir(), dest.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {*OFFLINE, "CI"}}
+    env.update(HOME=str(home), PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-c", CONVERT_OFFLINE, str(materialise_default_model()), str(dest)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "network attempts: []" in run.stdout
+    assert (dest / "model.xml").exists() and (dest / "model.bin").stat().st_size > 100_000_000
+    assert list(home.iterdir()) == []  # no consent file, no client id
