@@ -119,11 +119,11 @@ def compare_passage_engines(texts: list[str], batch_size: int = 32, rounds: int 
     prompt = torch_embedder.passage_prompt
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as sentence-transformers batches
 
-    def openvino(batch_texts):
-        out = np.zeros((len(batch_texts), torch_embedder.dim), dtype=np.float32)
+    def openvino(_texts):  # always `texts`: batches follow `order`
+        out = np.zeros((len(texts), torch_embedder.dim), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            out[rows] = encoder.encode([prompt + batch_texts[i] for i in rows], buckets=False)
+            out[rows] = encoder.encode([prompt + texts[i] for i in rows], buckets=False)
         return out
 
     runs = {"torch": lambda t: torch_embedder.encode_passages(t, batch_size=batch_size), "openvino": openvino}
