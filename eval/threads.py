@@ -5,6 +5,7 @@ OMP_NUM_THREADS, so giving every child the same value gives the same threads to 
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -31,3 +32,8 @@ def threads_in_use() -> dict:
     if "faiss" in sys.modules:
         out["faiss"] = sys.modules["faiss"].omp_get_max_threads()
     return out
+
+
+def threads_child(argv: list[str]) -> None:
+    """In a fresh process: what it runs with (threads and its process id), to check what a bench child is given."""
+    print(json.dumps({"threads": threads_in_use(), "pid": os.getpid()}))
