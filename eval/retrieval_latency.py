@@ -6,8 +6,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from eval.asked import read_asked
 from eval.hybrid_breakdown import hybrid_breakdown
-from eval.timing import time_each
+from eval.threads import threads_in_use
+from eval.timing import BENCH_WARMUP, time_each
 from index.defaults import PROJECT_ROOT
 
 
@@ -58,3 +60,21 @@ def serving_child(argv: list[str]) -> None:
                                   warmup=3))
            for mode in ("dense", "hybrid")}
     print(json.dumps({**out, "torch_imported": "torch" in sys.modules}))
+
+
+def hybrid_child(argv: list[str]) -> None:
+    """In a fresh process, as `legco-rag ask` and the app serve: hybrid search with the question
+    embedded, over the questions in file argv[1] (follow-ups after their history), index at argv[0]."""
+    from assistant.followup import search_with_history
+    from assistant.retrieve import Retriever
+    from eval.query_embedding import engine_in_use
+    from index.model_folder import materialise_default_model
+
+    asked = read_asked(Path(argv[1]))
+    retriever = Retriever.open(Path(argv[0]))
+    lat = time_each(lambda a: search_with_history(retriever, a.question, a.history, k=5), asked,
+                    warmup=BENCH_WARMUP)
+    engine, known_by = engine_in_use(retriever.embedder)
+    print(json.dumps({"search": asdict(lat), "k": 5, "engine": engine, "engine_known_by": known_by,
+                      "model": retriever.index.model, "model_folder": str(materialise_default_model()),
+                      "torch_imported": "torch" in sys.modules, "threads": threads_in_use()}))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+BENCH_WARMUP = 3  # untimed calls before timing, the same for every side of a comparison
+
 
 @dataclass(frozen=True)
 class Latency:
