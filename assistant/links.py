@@ -32,6 +32,10 @@ class Links:
                 out.append(q)
         return tuple(out)
 
+    def pointing(self, key: Key) -> tuple[str, ...]:
+        """Labels of the passages (of the same paper) citing or marking the passage at `key`."""
+        return tuple(self._pointing.get(key, ()))
+
     def marking(self, footnote: Passage) -> list[Passage]:
         """The passages that mark `footnote` (none for a passage that is not a footnote)."""
         key = (footnote.doc, footnote.label)

@@ -268,3 +268,53 @@ class _Memo:
 
     def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         return self._embedder.encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
+
+
+def write_synthetic_index(folder: Path, corpus, vectors: np.ndarray, model: str, tokenize,
+                          ann=None) -> dict:
+    """An index folder (index.store.write_index, as a build writes it) over a synthetic collection:
+    its passages, `vectors` (one per passage) and BM25 over the passages' tokens. Returns the manifest."""
+    from index.lexical import LexicalIndex
+    from index.store import write_index
+    from index.vectors import engine_for_build
+    from ingest.passage import Document
+
+    passages = corpus.passages()
+    lexical = LexicalIndex.build(list(corpus.token_lists(tokenize)))
+    documents = [Document(doc_id=d, title=f"synthetic report {d}", lang="")
+                 for d in dict.fromkeys(p.doc for p in passages)]
+    return write_index(folder, passages=passages, chunks=passages, vectors=vectors, lexical=lexical,
+                       model=model, documents=documents, engine=engine_for_build(ann=ann))
+
+
+def retriever_child(argv: list[str]) -> None:
+    """In a fresh process: open an index folder as the app does (load_index, then the Retriever over
+    it) and time `Retriever.search` with each question embedded; argv: folder, questions JSON file.
+
+    Set-up is load_index + Retriever(...), without loading the model; peak RSS includes the model.
+    """
+    import faiss
+
+    from assistant.retrieve import Retriever
+    from index.embed import load_embedder
+    from index.store import load_index
+
+    folder, questions = Path(argv[0]), json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    faiss.omp_set_num_threads(1)  # as Retriever.open serves
+    base = rss_mb()
+    start = time.perf_counter()
+    index = load_index(folder)
+    load_s = time.perf_counter() - start
+    loaded_mb = rss_mb() - base
+    embedder = load_embedder(index.model)
+    start = time.perf_counter()
+    retriever = Retriever(index, embedder)
+    setup_s = time.perf_counter() - start
+    embedder.encode_queries(questions[:3])  # the encoder's first calls compile and warm up
+    out = {"load_index_seconds": round(load_s, 2), "retriever_seconds": round(setup_s, 2),
+           "setup_seconds": round(load_s + setup_s, 2), "index_rss_mb": round(loaded_mb, 1),
+           "query_engine": getattr(embedder, "query_engine", "unknown"), "questions": len(questions),
+           "query_embedding": "included",
+           "hybrid": asdict(time_each(retriever.search, questions, warmup=3)),
+           "peak_rss_mb": peak_rss_mb()}
+    print(json.dumps(out))

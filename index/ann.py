@@ -43,6 +43,12 @@ class AnnSpec:
     search: dict = field(default_factory=dict)
     build: dict = field(default_factory=dict)
 
+    @property
+    def lossy(self) -> bool:
+        """True when the index stores compressed codes (SQ8, PQ…) rather than the vectors themselves,
+        so the exact vectors must be kept elsewhere for a rebuild to reuse them."""
+        return self.factory.rsplit(",", 1)[-1] != "Flat"
+
     def to_json(self) -> dict:
         return {"kind": self.kind, "factory": self.factory, "search": dict(self.search), "build": dict(self.build)}
 
@@ -64,7 +70,7 @@ def flat_spec() -> AnnSpec:
     return AnnSpec("flat", "Flat")
 
 
-def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
+def ivf_spec(n: int, nprobe: int | None = None, codes: str = "Flat") -> AnnSpec:
     """IVF with nlist from `ivf_lists(n)`; nprobe defaults to nlist/16 (6 % of the lists), at least 128.
 
     Sized for real questions, whose vectors lie farther from the passages than passages do from
@@ -74,7 +80,7 @@ def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
     """
     nlist = ivf_lists(n)
     nprobe = nprobe or min(nlist, max(128, nlist // 16))
-    return AnnSpec("ivf", f"IVF{nlist},Flat", {"nprobe": nprobe},
+    return AnnSpec("ivf", f"IVF{nlist},{codes}", {"nprobe": nprobe},
                    {"train_size": min(n, TRAIN_POINTS_PER_LIST * nlist)})
 
 

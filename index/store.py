@@ -16,7 +16,9 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,13 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 CHUNKS = "chunks.jsonl"
 LEXICAL = "lexical"
+# Byte offset of each line of passages.jsonl / chunks.jsonl (int64, one more than lines: the end), so
+# a loaded index reads a passage by row instead of holding every passage in memory. Indexes written
+# before these files existed find the offsets by scanning the jsonl once on load.
+OFFSETS = {PASSAGES: "passages.offsets.npy", CHUNKS: "chunks.offsets.npy"}
+# The exact float32 vectors, kept beside an ANN index that stores compressed codes (IVF…,SQ8) so an
+# incremental rebuild reuses the vectors themselves, not their approximations. Never loaded to search.
+EXACT_VECTORS = "vectors.npy"
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,8 @@ class Index:
 
     folder: Path
     manifest: dict
-    passages: tuple[Passage, ...]
-    chunks: tuple[Passage, ...]  # chunk i ↔ vector i ↔ lexical document i
+    passages: Sequence[Passage]  # a PassageFile when loaded (read by row from disk), or a tuple
+    chunks: Sequence[Passage]  # chunk i ↔ vector i ↔ lexical document i
     vectors: object  # an index.vectors.VectorStore (a faiss.Index by default): inner product, ids = chunk rows
     lexical: LexicalIndex
 
@@ -86,9 +95,83 @@ def _write_jsonl(path: Path, passages) -> None:
             f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> tuple[Passage, ...]:
-    with open(path, encoding="utf-8") as f:
-        return tuple(Passage.from_json(json.loads(line)) for line in f if line.strip())
+def line_offsets(path: Path, block: int = 1 << 24) -> np.ndarray:
+    """Byte offsets of the non-empty lines of a file, plus its length: line i is bytes [o[i], o[i+1]).
+
+    An empty line joins the line before it (json.loads ignores the trailing whitespace).
+
+    >>> # b'{"a": 1}\\n\\n{"b": 2}\\n' → [0, 10, 19]
+    """
+    ends, size = [], 0
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            ends.append(np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + size + 1)
+            size += len(chunk)
+    starts = np.concatenate([[0], *ends]).astype(np.int64)
+    if starts[-1] != size:
+        starts = np.append(starts, size)  # a last line without a newline
+    blank = np.diff(starts) <= 1  # a lone newline: its bytes join the line before
+    return np.append(starts[:-1][~blank], size)
+
+
+class PassageFile(Sequence):
+    """The passages of a jsonl file, read from disk by row: only the lines' byte offsets are held.
+
+        passages = PassageFile(folder / "passages.jsonl", offsets)
+        passages[41], len(passages), list(passages[:3])
+
+    A million passages cost 8 MB of offsets instead of about 700 MB of Passage objects. Recently
+    read rows are kept (a question reads the same hits several times).
+    """
+
+    def __init__(self, path: Path, offsets: np.ndarray):
+        self.path = Path(path)
+        self._offsets = np.asarray(offsets, dtype=np.int64)
+        self._fd: int | None = None
+        self._row = lru_cache(maxsize=4096)(self._read_row)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self._row(j) for j in range(*i.indices(len(self))))
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"passage row {i} is outside 0..{n - 1} of '{self.path}'")
+        return self._row(int(i) % n)
+
+    def __iter__(self):
+        with open(self.path, "rb") as f:  # rows are contiguous: one sequential read
+            f.seek(int(self._offsets[0]))
+            for length in np.diff(self._offsets).tolist():
+                yield Passage.from_json(json.loads(f.read(length)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and \
+            len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"PassageFile('{self.path}', {len(self)} passages)"
+
+    def _read_row(self, i: int) -> Passage:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+        return Passage.from_json(json.loads(os.pread(self._fd, end - start, start)))
+
+    def __del__(self):
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+
+
+def _passage_file(folder: Path, name: str) -> PassageFile:
+    """passages.jsonl or chunks.jsonl of an index, with its offsets file or (older indexes) a scan."""
+    offsets_path = folder / OFFSETS[name]
+    offsets = np.load(offsets_path) if offsets_path.is_file() else line_offsets(folder / name)
+    return PassageFile(folder / name, offsets)
 
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
@@ -116,9 +199,13 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     counts = Counter((p.doc, p.lang) for p in passages)  # a passage with no language: any version's
     try:
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; an index is an ordinary folder
-        _write_jsonl(tmp / PASSAGES, passages)
-        _write_jsonl(tmp / CHUNKS, chunks)
+        for name, rows in ((PASSAGES, passages), (CHUNKS, chunks)):
+            _write_jsonl(tmp / name, rows)
+            np.save(tmp / OFFSETS[name], line_offsets(tmp / name))
         stored = engine.write(vectors, tmp, folder)
+        exact = "ann" in stored and AnnSpec.from_json(stored["ann"]).lossy
+        if exact:
+            np.save(tmp / EXACT_VECTORS, np.ascontiguousarray(vectors, dtype=np.float32))
         lexical.save(tmp / LEXICAL)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -130,7 +217,9 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "tokeniser": tokens_by or tokeniser.current(),
             "documents": [document_entry(d, counts[(d.doc_id, d.lang)] + counts[(d.doc_id, "")])
                           for d in documents],
-            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *engine.checked_files(), *sorted(
+            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *OFFSETS.values(),
+                                                                 *((EXACT_VECTORS,) if exact else ()),
+                                                                 *engine.checked_files(), *sorted(
                 f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
             **(extra or {}),
         }
@@ -163,7 +252,8 @@ def check_target(folder: Path) -> None:
 
 def _replaceable(folder: Path) -> bool:
     """True for a folder a build may replace: empty, or holding only what an index holds."""
-    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *local_files())
+    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *OFFSETS.values(), EXACT_VECTORS,
+                                                                 *local_files())
                                    for child in folder.iterdir())
 
 
@@ -253,8 +343,8 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
             raise InputError(f"index file '{folder / name}' does not match its checksum in the manifest "
                              f"(corrupted or edited): {rebuild}")
     try:
-        passages = _read_jsonl(folder / PASSAGES)
-        chunks = _read_jsonl(folder / CHUNKS)
+        passages = _passage_file(folder, PASSAGES)
+        chunks = _passage_file(folder, CHUNKS)
         vectors = engine_for_manifest(manifest).open(folder, manifest)
         lexical = LexicalIndex.load(folder / LEXICAL)
     except InputError:
@@ -274,5 +364,7 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
     """Chunk id → stored vector, so a rebuild can skip chunks it has already embedded."""
-    matrix = engine_for_manifest(index.manifest).all_vectors(index.vectors)
+    exact = Path(index.folder) / EXACT_VECTORS
+    matrix = np.load(exact, mmap_mode="r") if exact.is_file() else \
+        engine_for_manifest(index.manifest).all_vectors(index.vectors)
     return {c.id: matrix[i] for i, c in enumerate(index.chunks)}
