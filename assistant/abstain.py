@@ -182,10 +182,13 @@ class Judge:
     paragraphs marking a footnote) and its sentences.
     """
 
-    def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage]):
+    def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage],
+                 names: frozenset[str] | None = None):
         self.lexical = lexical
         self.links = links
-        self.names = set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
+        # `names`: the index's record of them (index.key_table), instead of reading every passage
+        self.names = names if names is not None else \
+            set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
         # Folded on first use, not at set-up: a question reads its top passages only, and folding
         # every passage of a large collection up front took most of the set-up time.
         self._folded_by_key: dict[Key, tuple[str, list[tuple[int, int, str]]]] = {}

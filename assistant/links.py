@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from assistant.hit import Key
+from index.key_table import KeyTable, PassagesByKey, last_rows
 from ingest.passage import Passage
 
 
@@ -19,6 +20,16 @@ class Links:
         for q in passages:
             for label in (*q.refs, *q.footnotes):
                 self._pointing.setdefault((q.doc, label), []).append(q.label)
+
+    @classmethod
+    def from_table(cls, passages, table: KeyTable) -> "Links":
+        """The same, from an index's key table: passages are read by row when asked for, not up front."""
+        links = cls(())
+        rows = last_rows(table.passage_keys())
+        links.by_label = PassagesByKey(rows, passages)
+        links.position = dict(zip(rows, range(len(rows))))
+        links._pointing = table.pointing
+        return links
 
     def linked(self, p: Passage) -> tuple[Passage, ...]:
         """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it,

@@ -274,6 +274,7 @@ def write_synthetic_index(folder: Path, corpus, vectors: np.ndarray, model: str,
                           ann=None) -> dict:
     """An index folder (index.store.write_index, as a build writes it) over a synthetic collection:
     its passages, `vectors` (one per passage) and BM25 over the passages' tokens. Returns the manifest."""
+    from index.key_table import KeyTable
     from index.lexical import LexicalIndex
     from index.store import write_index
     from index.vectors import engine_for_build
@@ -284,7 +285,8 @@ def write_synthetic_index(folder: Path, corpus, vectors: np.ndarray, model: str,
     documents = [Document(doc_id=d, title=f"synthetic report {d}", lang="")
                  for d in dict.fromkeys(p.doc for p in passages)]
     return write_index(folder, passages=passages, chunks=passages, vectors=vectors, lexical=lexical,
-                       model=model, documents=documents, engine=engine_for_build(ann=ann))
+                       model=model, documents=documents, engine=engine_for_build(ann=ann),
+                       keys=KeyTable.of(passages, passages, names=corpus.names()))
 
 
 def retriever_child(argv: list[str]) -> None:

@@ -27,7 +27,7 @@ class LexicalIndex:
         bm25 = bm25s.BM25()
         # bm25s refuses an empty token list; a passage with no tokens simply never matches.
         bm25.index([tokens or [""] for tokens in token_lists], show_progress=False)
-        return cls(bm25, [list(tokens) for tokens in token_lists])
+        return cls(bm25, list(token_lists))  # the lists themselves, not copies: at 1M passages a copy is GBs
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index import atomic, tokeniser
+from index import atomic, key_table, tokeniser
 from index.ann import AnnSpec
+from index.key_table import KeyTable
 from index.lexical import LexicalIndex
 from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
@@ -54,6 +55,7 @@ class Index:
     chunks: Sequence[Passage]  # chunk i ↔ vector i ↔ lexical document i
     vectors: object  # an index.vectors.VectorStore (a faiss.Index by default): inner product, ids = chunk rows
     lexical: LexicalIndex
+    keys: KeyTable | None = None  # passages' and chunks' keys as numbers; None for an index written before
 
     @property
     def model(self) -> str:
@@ -177,7 +179,7 @@ def _passage_file(folder: Path, name: str) -> PassageFile:
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
                 lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
                 ann: AnnSpec | None = None, engine: VectorEngine | None = None,
-                tokens_by: dict | None = None) -> dict:
+                tokens_by: dict | None = None, keys: KeyTable | None = None) -> dict:
     """Write a complete index to `folder` atomically and return its manifest.
 
     The vectors go to `engine` (default FAISS). The FAISS index is `ann` or, by default, the one
@@ -186,6 +188,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
 
     `tokens_by` is the record of the tokeniser that made `lexical`'s tokens (index.tokeniser.current()
     when not given); loading the index compares it with the tokeniser of the code that loads it.
+    `keys` is the collection's KeyTable when the caller already has it (made from the passages if not).
     """
     engine = engine or engine_for_build(ann=ann)
     if len(chunks) != len(vectors):
@@ -202,6 +205,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
         for name, rows in ((PASSAGES, passages), (CHUNKS, chunks)):
             _write_jsonl(tmp / name, rows)
             np.save(tmp / OFFSETS[name], line_offsets(tmp / name))
+        (keys or KeyTable.of(passages, chunks)).save(tmp)
         stored = engine.write(vectors, tmp, folder)
         exact = "ann" in stored and AnnSpec.from_json(stored["ann"]).lossy
         if exact:
@@ -218,6 +222,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "documents": [document_entry(d, counts[(d.doc_id, d.lang)] + counts[(d.doc_id, "")])
                           for d in documents],
             "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *OFFSETS.values(),
+                                                                 *key_table.FILES,
                                                                  *((EXACT_VECTORS,) if exact else ()),
                                                                  *engine.checked_files(), *sorted(
                 f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
@@ -252,9 +257,8 @@ def check_target(folder: Path) -> None:
 
 def _replaceable(folder: Path) -> bool:
     """True for a folder a build may replace: empty, or holding only what an index holds."""
-    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *OFFSETS.values(), EXACT_VECTORS,
-                                                                 *local_files())
-                                   for child in folder.iterdir())
+    kept = (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *OFFSETS.values(), EXACT_VECTORS, *key_table.FILES, *local_files())
+    return folder.is_dir() and all(child.name in kept for child in folder.iterdir())
 
 
 def _umask() -> int:
@@ -347,6 +351,7 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
         chunks = _passage_file(folder, CHUNKS)
         vectors = engine_for_manifest(manifest).open(folder, manifest)
         lexical = LexicalIndex.load(folder / LEXICAL)
+        keys = KeyTable.load(folder)
     except InputError:
         raise  # the engine's own one-line reason (not installed, unreachable, in use)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
@@ -358,8 +363,11 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
     if vectors.d != manifest["dimension"]:
         raise InputError(f"index '{folder}' vectors have dimension {vectors.d}, manifest says "
                          f"{manifest['dimension']}: {rebuild}")
+    if keys is not None and (len(keys.passage_doc), len(keys.chunk_doc)) != (len(passages), len(chunks)):
+        raise InputError(f"index '{folder}' is inconsistent: its key table has {len(keys.passage_doc)} passages "
+                         f"and {len(keys.chunk_doc)} chunks, found {len(passages)} and {len(chunks)}: {rebuild}")
     return Index(folder=folder, manifest=manifest, passages=passages, chunks=chunks, vectors=vectors,
-                 lexical=lexical)
+                 lexical=lexical, keys=keys)
 
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
