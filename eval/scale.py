@@ -23,11 +23,16 @@ from eval.timing import time_each
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SCALE_QUERIES = 200  # synthetic query vectors per size, for recall and latency
 RETRIEVER_QUESTIONS = 20  # questions timed through the project's Retriever at scale
+RETRIEVER_FROM_FOLDER_QUESTIONS = 100  # questions timed, embedded, through a Retriever opened from a folder
 
 
 def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str], workdir: Path,
-          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000) -> dict:
-    """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring."""
+          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000,
+          open_from_folder: bool = True) -> dict:
+    """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring.
+
+    `open_from_folder`: also write each collection up to `retriever_up_to` as an index folder and open it
+    as the app does, in a fresh process that loads the index's own model (so not with a test's fake)."""
     from eval.synthetic import neighbour_cosines, report_sentences
 
     tokenize = _lexical_tokenizer()
@@ -40,6 +45,10 @@ def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str],
         if lexical:
             row.update(_lexical_at_size(n, sentences, tokenize, index, embedder, asked, work, retriever_up_to))
         del index
+        if lexical and open_from_folder and n <= retriever_up_to:
+            say(f"scale {n:,}: an index folder, opened by the Retriever in a fresh process")
+            row["retriever_from_folder"] = _retriever_from_folder(n, anchors, embedder, sentences, tokenize,
+                                                                  questions, work)
         say(f"scale {n:,}: measuring in a fresh process")
         row.update(in_fresh_process("eval.scale", "scale_child", str(work)))
         results["sizes"][str(n)] = row
@@ -124,6 +133,22 @@ def _lexical_at_size(n: int, sentences, tokenize, index, embedder, asked: _Asked
         say(f"scale {n:,}: the project's Retriever over the synthetic collection")
         row["retriever"] = retriever_at_scale(corpus, index, bm25, embedder, asked.texts[:RETRIEVER_QUESTIONS])
     return row
+
+
+def _retriever_from_folder(n: int, anchors, embedder, sentences, tokenize, questions: list[str],
+                           work: Path) -> dict:
+    """The synthetic collection written as an index folder (as a build writes it), then opened and
+    searched by `retriever_child` in a fresh process: set-up, p50/p95 with the query embedded, peak RSS."""
+    from eval.synthetic import synthetic_corpus, synthetic_vectors
+
+    folder, asked = work / "index", work / "retriever_questions.json"
+    manifest = write_synthetic_index(folder, synthetic_corpus(n, sentences), synthetic_vectors(anchors, n),
+                                     embedder.name, tokenize)
+    disk_mb = folder_mb(folder)
+    asked.write_text(json.dumps(questions[:RETRIEVER_FROM_FOLDER_QUESTIONS], ensure_ascii=False), encoding="utf-8")
+    out = in_fresh_process("eval.scale", "retriever_child", str(folder), str(asked))
+    shutil.rmtree(folder, ignore_errors=True)
+    return {**out, "ann": manifest.get("ann"), "disk_mb": disk_mb}
 
 
 def _nprobe_sweep(index, spec, queries, truth, real_queries, real_truth) -> list[dict]:
@@ -237,13 +262,15 @@ def retriever_at_scale(corpus, vectors_index, bm25, embedder, questions: list[st
     what it costs is what the real retriever would cost on a collection this large.
     """
     from assistant.retrieve import Retriever
+    from index.key_table import KeyTable
     from index.store import Index
 
     passages = tuple(corpus.passages())
     embedder = _Memo(embedder)
     index = Index(folder=Path("synthetic"), manifest={"model": embedder.name, "dimension": embedder.dim,
                                                        "count": len(passages), "chunks": len(passages)},
-                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25)
+                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25,
+                  keys=KeyTable.of(passages, passages, names=corpus.names()))  # as a built index has it
     start = time.perf_counter()
     retriever = Retriever(index, embedder)
     setup = time.perf_counter() - start

@@ -3,6 +3,7 @@ beside compressed ones; and indexes written before these files still open and an
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,18 @@ def test_an_index_of_compressed_vectors_keeps_the_exact_vectors_for_rebuilds(tmp
 
 def test_an_index_of_exact_vectors_keeps_no_copy(bilingual):
     assert not (bilingual / EXACT_VECTORS).exists()
+
+
+def test_a_synthetic_index_folder_opens_with_its_key_table_and_answers_as_in_memory(tmp_path):
+    from eval.scale import _lexical_tokenizer, write_synthetic_index
+    from eval.synthetic import report_sentences, synthetic_corpus
+
+    corpus = synthetic_corpus(600, report_sentences())
+    vectors = HashEmbedder().encode_passages([p.text for p in corpus.passages()])
+    write_synthetic_index(tmp_path / "idx", corpus, vectors, HashEmbedder.name, _lexical_tokenizer())
+    index = load_index(tmp_path / "idx")
+    assert index.keys.names == KeyTable.of(corpus.passages(), corpus.passages()).names
+    fresh = Retriever(index, HashEmbedder())
+    held = Retriever(replace(index, keys=None), HashEmbedder())  # the path of an index without the table
+    for question in ("委員關注甚麼？", "How many meetings were held?", "第15段"):
+        assert [h.key for h in fresh.search(question).hits] == [h.key for h in held.search(question).hits]
