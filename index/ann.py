@@ -185,3 +185,39 @@ def _ivf(index):
         return faiss.extract_index_ivf(index)
     except RuntimeError:
         return None
+
+
+class Reranked:
+    """A compressed-code index (IVF…,SQ8) whose candidates are re-scored with the exact vectors.
+
+    The exact float32 vectors stay on disk (a memory-mapped .npy); each query reads only its
+    candidates' rows, so recall is that of the uncompressed index at the same nprobe while memory
+    holds the codes (a quarter of the vectors). `search`, `ntotal`, `d` and `reconstruct` as faiss.
+
+        store = Reranked(faiss.read_index("vectors.faiss"), np.load("vectors.npy", mmap_mode="r"))
+        scores, ids = store.search(queries, 10)
+    """
+
+    CANDIDATES = 4  # candidates re-scored per result wanted
+
+    def __init__(self, index, exact: np.ndarray):
+        if exact.shape != (index.ntotal, index.d):
+            raise ValueError(f"exact vectors of shape {exact.shape} do not match an index of {index.ntotal} "
+                             f"vectors of dimension {index.d}")
+        self.index, self.exact = index, exact
+        self.ntotal, self.d = index.ntotal, index.d
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        _, candidates = self.index.search(queries, min(self.ntotal, max(k, k * self.CANDIDATES)))
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for q, row in enumerate(candidates):
+            rows = np.sort(row[row >= 0])  # read in file order
+            exact = self.exact[rows] @ queries[q]
+            order = np.argsort(-exact, kind="stable")[:k]
+            scores[q, :len(order)], ids[q, :len(order)] = exact[order], rows[order]
+        return scores, ids
+
+    def reconstruct(self, i: int) -> np.ndarray:
+        return np.array(self.exact[i], dtype=np.float32)

@@ -27,6 +27,7 @@ from index import atomic, key_table, tokeniser
 from index.ann import AnnSpec
 from index.key_table import KeyTable
 from index.lexical import LexicalIndex
+from index import vectors as vectors_module
 from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
 from ingest.read import file_sha256
@@ -40,9 +41,10 @@ LEXICAL = "lexical"
 # a loaded index reads a passage by row instead of holding every passage in memory. Indexes written
 # before these files existed find the offsets by scanning the jsonl once on load.
 OFFSETS = {PASSAGES: "passages.offsets.npy", CHUNKS: "chunks.offsets.npy"}
-# The exact float32 vectors, kept beside an ANN index that stores compressed codes (IVF…,SQ8) so an
-# incremental rebuild reuses the vectors themselves, not their approximations. Never loaded to search.
-EXACT_VECTORS = "vectors.npy"
+# The exact float32 vectors, kept beside an ANN index that stores compressed codes (IVF…,SQ8): a
+# search re-scores its candidates with them (memory-mapped, read by row: index.ann.Reranked), and an
+# incremental rebuild reuses the vectors themselves, not their approximations.
+EXACT_VECTORS = vectors_module.EXACT_VECTORS
 
 
 @dataclass(frozen=True)

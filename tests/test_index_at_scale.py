@@ -11,7 +11,7 @@ import pytest
 
 from assistant.retrieve import Retriever
 from fakes import HashEmbedder
-from index.ann import ivf_spec
+from index.ann import exact_search, ivf_lists, ivf_spec, recall_at_k
 from index.build import build
 from index.key_table import FILES, KeyTable, PassagesByKey, parallel_rows
 from index.lexical import LexicalIndex
@@ -88,16 +88,20 @@ def test_an_index_written_before_offsets_and_key_table_opens_and_answers_the_sam
         assert (a.answerable, a.unknown) == (b.answerable, b.unknown)
 
 
-def test_an_index_of_compressed_vectors_keeps_the_exact_vectors_for_rebuilds(tmp_path):
+def test_an_index_of_compressed_vectors_keeps_the_exact_vectors_to_rescore_and_rebuild(tmp_path):
     rng = np.random.default_rng(0)
     vectors = rng.standard_normal((3000, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     passages = [Passage(f"D{i // 100}", str(i % 100 + 1), (), f"text {i}") for i in range(3000)]
     write_index(tmp_path / "idx", passages=passages, chunks=passages, vectors=vectors,
                 lexical=LexicalIndex.build([p.text.split() for p in passages]), model="fake", documents=[],
-                ann=ivf_spec(3000, codes="SQ8"))
+                ann=ivf_spec(3000, nprobe=ivf_lists(3000), codes="SQ8"))  # every list probed: only the codes approximate
     index = load_index(tmp_path / "idx", check_tokens=False)
     assert (tmp_path / "idx" / EXACT_VECTORS).is_file()
+    queries = vectors[:50] + 0.3 * rng.standard_normal((50, 16)).astype(np.float32)
+    scores, ids = index.vectors.search(queries, 10)
+    assert recall_at_k(ids, exact_search(vectors, queries, 10)) == 1.0
+    assert np.allclose(scores, np.take_along_axis(queries @ vectors.T, ids, axis=1), atol=1e-5)
     reused = stored_vectors(index)
     assert np.array_equal(np.stack([reused[p.id] for p in passages]), vectors)
 
