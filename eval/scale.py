@@ -71,7 +71,7 @@ def _dense_at_size(n: int, anchors: np.ndarray, embedder, asked: _Asked, work: P
     import faiss
 
     from eval.synthetic import neighbour_cosines, synthetic_queries, synthetic_vectors
-    from index.ann import build_ann, choose_index, flat_spec, hnsw_spec, ivf_spec, recall_at_k
+    from index.ann import Reranked, build_ann, choose_index, flat_spec, hnsw_spec, ivf_spec, recall_at_k
 
     say(f"scale {n:,}: generating vectors")
     start = time.perf_counter()
@@ -92,6 +92,9 @@ def _dense_at_size(n: int, anchors: np.ndarray, embedder, asked: _Asked, work: P
     index = build_ann(spec, vectors)
     row["ann"] = {**spec.to_json(), "build_seconds": round(time.perf_counter() - start, 1)}
     faiss.write_index(index, str(work / "vectors.faiss"))
+    if spec.lossy:  # searched as an index folder searches it: codes, then the exact vectors re-score
+        np.save(work / "vectors.npy", vectors)
+        index = Reranked(index, np.load(work / "vectors.npy", mmap_mode="r"))
     row["ann"]["disk_mb"] = folder_mb(work / "vectors.faiss")
     row["recall_at_10_real_questions"] = round(recall_at_k(index.search(asked.vectors, 10)[1], real_truth), 4)
     if spec.kind == "ivf":
@@ -203,7 +206,7 @@ def scale_child(argv: list[str]) -> None:
     """In a fresh process: load a FAISS file (+ search params) and a BM25 folder; time and measure them."""
     import faiss
 
-    from index.ann import AnnSpec, apply_search_params, recall_at_k
+    from index.ann import AnnSpec, Reranked, apply_search_params, recall_at_k
     from index.lexical import LexicalIndex
 
     work = Path(argv[0])
@@ -215,6 +218,8 @@ def scale_child(argv: list[str]) -> None:
     start = time.perf_counter()
     index = faiss.read_index(str(work / "vectors.faiss"))
     apply_search_params(index, spec.search)
+    if spec.lossy:
+        index = Reranked(index, np.load(work / "vectors.npy", mmap_mode="r"))
     load_s = time.perf_counter() - start
     vectors_mb = rss_mb() - base
     dense = time_each(lambda i: index.search(queries[i:i + 1], 10), range(len(queries)), warmup=5)

@@ -89,16 +89,20 @@ def hnsw_spec(m: int = 32, ef_construction: int = 80, ef_search: int = 128) -> A
 
 
 def choose_index(n: int, dim: int) -> AnnSpec:
-    """The index for n vectors of dimension dim: exact up to EXACT_UP_TO, IVF beyond.
+    """The index for n vectors of dimension dim: exact up to EXACT_UP_TO, IVF of 8-bit codes beyond.
+
+    The codes take a quarter of the vectors' memory; a search re-scores its candidates with the exact
+    vectors read from disk (Reranked), which keeps recall@10 at 1M at 0.999 (synthetic queries) and
+    0.971 (real questions) at nprobe 256, against 0.978 / 0.949 for the codes alone (2026-12-03).
 
     >>> choose_index(5_000, 384).kind, choose_index(1_000_000, 384).factory
-    ('flat', 'IVF4096,Flat')
+    ('flat', 'IVF4096,SQ8')
     """
     if n < 0 or dim <= 0:
         raise ValueError(f"cannot choose an index for {n} vectors of dimension {dim}")
     if n <= EXACT_UP_TO:
         return flat_spec()
-    return ivf_spec(n)
+    return ivf_spec(n, codes="SQ8")
 
 
 def make_empty(spec: AnnSpec, dim: int):
@@ -115,6 +119,8 @@ def apply_search_params(index, params: dict) -> None:
     """Set search-time parameters (nprobe, efSearch, …) on a built or loaded index, in place."""
     import faiss
 
+    if isinstance(index, Reranked):
+        index = index.index
     space = faiss.ParameterSpace()
     for name, value in params.items():
         space.set_index_parameter(index, name, value)

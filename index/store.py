@@ -11,6 +11,7 @@ failed or killed build never damages the index that was there before.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from index import atomic, key_table, tokeniser
+from index.defaults import cache_dir
 from index.ann import AnnSpec
 from index.key_table import KeyTable
 from index.lexical import LexicalIndex
@@ -342,12 +344,7 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
     if check_tokens:
         tokeniser.check(folder, manifest)
     rebuild = f"run: legco-rag build --index {folder}"
-    for name, expected in manifest.get("files", {}).items():
-        if not (folder / name).is_file():
-            raise InputError(f"index file '{folder / name}' is missing: {rebuild}")
-        if file_sha256(folder / name) != expected:
-            raise InputError(f"index file '{folder / name}' does not match its checksum in the manifest "
-                             f"(corrupted or edited): {rebuild}")
+    _verify_files(folder, manifest.get("files", {}), rebuild)
     try:
         passages = _passage_file(folder, PASSAGES)
         chunks = _passage_file(folder, CHUNKS)
@@ -370,6 +367,34 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
                          f"and {len(keys.chunk_doc)} chunks, found {len(passages)} and {len(chunks)}: {rebuild}")
     return Index(folder=folder, manifest=manifest, passages=passages, chunks=chunks, vectors=vectors,
                  lexical=lexical, keys=keys)
+
+
+def _verify_files(folder: Path, files: dict[str, str], rebuild: str) -> None:
+    """Check each manifest-listed file against its checksum; a file unchanged since it was last checked
+    (same size, modification time and inode, recorded in the cache) is not read again: hashing a
+    million passages' files took most of a large index's opening time."""
+    record = cache_dir() / "verified" / (hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest() + ".json")
+    try:
+        checked = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        checked = {}
+    now = {}
+    for name, expected in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise InputError(f"index file '{path}' is missing: {rebuild}")
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, expected]
+        if checked.get(name) != stamp and file_sha256(path) != expected:
+            raise InputError(f"index file '{path}' does not match its checksum in the manifest "
+                             f"(corrupted or edited): {rebuild}")
+        now[name] = stamp
+    if now != checked:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(record, json.dumps(now))
+        except OSError:
+            pass  # a read-only cache: the files are hashed again next time
 
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
