@@ -2,6 +2,10 @@
 
 passages.jsonl holds each whole passage as the report numbers it; chunks.jsonl holds the pieces
 that were embedded, row i matching vector i of vectors.faiss and document i of lexical/.
+Beside them, so a large index opens in seconds and holds little: each jsonl's line offsets
+(passages are read by row, PassageFile), the key table (index/key_table.py), and for an index of
+compressed codes the exact vectors (vectors.npy, read by row to re-score). An index written before
+these files opens as before: offsets are found by a scan, the Retriever reads the passages.
 The vectors may instead live in Milvus (index/milvus.py: a vectors.db folder inside the index, or
 a server); the manifest's "engine" says which, and index/vectors.py opens either.
 
