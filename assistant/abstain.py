@@ -178,28 +178,33 @@ class Judge:
 
     `lexical` answers document_frequency and len() (for word weights); `links` gives the paragraph
     that marks a footnote, read with it; the `passages`' Latin-script words are the names it knows.
-    Each passage is folded once here: its context (headings, text, the paragraphs marking a footnote)
-    and its sentences.
+    Each passage is folded once, when a verdict first reads it: its context (headings, text, the
+    paragraphs marking a footnote) and its sentences.
     """
 
-    def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage]):
+    def __init__(self, lexical, links: Links, passages: tuple[Passage, ...] | list[Passage],
+                 names: frozenset[str] | None = None):
         self.lexical = lexical
         self.links = links
-        self.names = set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
-        self.context: dict[Key, str] = {}
-        self.sentences: dict[Key, list[tuple[int, int, str]]] = {}
-        for p in passages:
-            key = (p.doc, p.label)
-            marking = " ".join(q.text for q in links.marking(p))
-            self.context[key] = fold(" ".join([*p.section, p.text, marking]))
-            self.sentences[key] = [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
+        # `names`: the index's record of them (index.key_table), instead of reading every passage
+        self.names = names if names is not None else \
+            set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
+        # Folded on first use, not at set-up: a question reads its top passages only, and folding
+        # every passage of a large collection up front took most of the set-up time.
+        self._folded_by_key: dict[Key, tuple[str, list[tuple[int, int, str]]]] = {}
 
     def _folded(self, p: Passage) -> tuple[str, list[tuple[int, int, str]]]:
-        """A passage's folded context and sentences (folded now for a passage built after the judge)."""
+        """A passage's folded context and sentences (the collection's passage of that key, read with
+        the paragraphs marking it; a passage built after the judge is folded as it is)."""
         key = (p.doc, p.label)
-        if key not in self.context:
-            return fold(" ".join([*p.section, p.text])), [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
-        return self.context[key], self.sentences[key]
+        if key not in self._folded_by_key:
+            q = self.links.by_label.get(key)
+            if q is None:
+                return fold(" ".join([*p.section, p.text])), [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
+            marking = " ".join(m.text for m in self.links.marking(q))
+            self._folded_by_key[key] = (fold(" ".join([*q.section, q.text, marking])),
+                                        [(a, b, fold(q.text[a:b])) for a, b in sentences(q.text)])
+        return self._folded_by_key[key]
 
     def verdict(self, query: Query, top: list[Passage], top_cosine: float, named: bool,
                 settings: Settings, own: Query | None = None) -> Verdict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from assistant.hit import Key
+from index.key_table import KeyTable, PassagesByKey, last_rows
 from ingest.passage import Passage
 
 
@@ -20,6 +21,16 @@ class Links:
             for label in (*q.refs, *q.footnotes):
                 self._pointing.setdefault((q.doc, label), []).append(q.label)
 
+    @classmethod
+    def from_table(cls, passages, table: KeyTable) -> "Links":
+        """The same, from an index's key table: passages are read by row when asked for, not up front."""
+        links = cls(())
+        rows = last_rows(table.passage_keys())
+        links.by_label = PassagesByKey(rows, passages)
+        links.position = dict(zip(rows, range(len(rows))))
+        links._pointing = table.pointing
+        return links
+
     def linked(self, p: Passage) -> tuple[Passage, ...]:
         """Passages a reader wants beside `p`: its footnotes, the paragraphs it cites, what cites it,
         and for a footnote the paragraphs that mark it."""
@@ -31,6 +42,10 @@ class Links:
                 seen.add(label)
                 out.append(q)
         return tuple(out)
+
+    def pointing(self, key: Key) -> tuple[str, ...]:
+        """Labels of the passages (of the same paper) citing or marking the passage at `key`."""
+        return tuple(self._pointing.get(key, ()))
 
     def marking(self, footnote: Passage) -> list[Passage]:
         """The passages that mark `footnote` (none for a passage that is not a footnote)."""

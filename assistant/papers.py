@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.key_table import KeyTable, PassagesByKey, parallel_rows
 from index.library import parallels
 from ingest.charsets import form
 from ingest.passage import Passage
@@ -22,6 +23,15 @@ class Papers:
         self.ids: tuple[str, ...] = tuple(dict.fromkeys(p.doc for p in passages))
         self._docs = np.array([c.doc for c in chunks], dtype=object)
         self._pairs = parallels(passages)
+
+    @classmethod
+    def from_table(cls, passages, table: KeyTable) -> "Papers":
+        """The same, from an index's key table: a parallel passage is read by row when asked for."""
+        papers = cls((), ())
+        papers.ids = tuple(table.docs[i] for i in dict.fromkeys(table.passage_doc.tolist()))
+        papers._docs = np.array(table.docs, dtype=object)[table.chunk_doc]
+        papers._pairs = PassagesByKey(parallel_rows(table), passages)
+        return papers
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -40,14 +40,18 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        chunk_keys = [(c.doc, c.label) for c in index.chunks]
-        self.links = Links(index.passages)
+        table = getattr(index, "keys", None)  # the index's key table: set-up reads no passage
+        if table is None:
+            chunk_keys = [(c.doc, c.label) for c in index.chunks]
+            self.links, self.papers = Links(index.passages), Papers(index.passages, index.chunks)
+        else:
+            chunk_keys = table.chunk_keys()
+            self.links, self.papers = Links.from_table(index.passages, table), Papers.from_table(index.passages, table)
         self.dense = DenseSearch(embedder, index.vectors, chunk_keys, self.links.by_label)
         self.lexical = LexicalSearch(index.lexical, chunk_keys, self.links.by_label)
-        self.papers = Papers(index.passages, index.chunks)
         # One passage per (doc, label): a bilingual paper's two versions are one paragraph to look up.
-        self.lookup = LabelLookup(list(self.links.by_label.values()))
-        self.judge = Judge(index.lexical, self.links, index.passages)
+        self.lookup = LabelLookup.from_keys(self.links.by_label)
+        self.judge = Judge(index.lexical, self.links, index.passages, table.names if table is not None else None)
         self.preference = SpeakerPreference(self.links)
 
     @classmethod

@@ -93,45 +93,60 @@ def _role(p: Passage, parent: Passage | None) -> str:
 
 
 class SpeakerPreference:
-    """Per passage, read once: its role, the reply after a members' paragraph, the members' paragraph
-    before a reply, the recommendations citing a paragraph."""
+    """Per passage, read when first asked for: its role, the reply after a members' paragraph, the
+    members' paragraph before a reply, the recommendations citing a paragraph. (Reading every
+    passage up front made set-up grow with the collection; a question looks at DEPTH passages.)"""
 
     def __init__(self, links: Links):
         self.links = links
         self._names_person: dict[Key, bool] = {}
-        by_label = links.by_label
-        keys = list(by_label)
-        self.role: dict[Key, str] = {}
-        for key, p in by_label.items():
-            parent = by_label.get((p.doc, p.label.split("(")[0])) if "(" in p.label else None
-            self.role[key] = _role(p, parent)
-        self.reply: dict[Key, Key] = {}  # members' paragraph → the reply after it in the same section
-        self.asking: dict[Key, Key] = {}  # reply → the members' paragraph before it in the same section
-        for at, before in enumerate(keys):
-            if self.role[before] != MEMBERS:
-                continue
-            # The reply may follow further members' paragraphs on the same point (委員詢問… 委員亦
-            # 建議… 政府當局表示…): look up to AHEAD paragraphs on, within the section.
-            a = by_label[before]
-            for after in keys[at + 1:at + 1 + AHEAD]:
-                b = by_label[after]
-                if (b.doc, b.section) != (a.doc, a.section) or self.role[after] not in (MEMBERS, "reply"):
-                    break
-                if self.role[after] == "reply":
-                    self.reply[before] = after
-                    self.asking.setdefault(after, before)
-                    break
-        self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
-        self.cited: dict[Key, list[Key]] = {}  # recommendation → the members' paragraphs it cites
-        for key, p in by_label.items():
-            if self.role[key] != "recommendation":
-                continue
-            for label in p.refs:
-                target = (p.doc, label)
-                if target in by_label:
-                    self.recommendations.setdefault(target, []).append(key)
-                    if self.role[target] == MEMBERS:
-                        self.cited.setdefault(key, []).append(target)
+        self._roles: dict[Key, str] = {}
+        self._keys: list[Key] = list(links.by_label)  # the collection's order, as links.position counts it
+
+    def role(self, key: Key) -> str:
+        """The role of the passage at `key` (see _role), its parent's last speaker carried into a sub-item."""
+        if key not in self._roles:
+            p = self.links.by_label[key]
+            parent = self.links.by_label.get((p.doc, p.label.split("(")[0])) if "(" in p.label else None
+            self._roles[key] = _role(p, parent)
+        return self._roles[key]
+
+    def reply(self, before: Key) -> Key | None:
+        """The reply after a members' paragraph in the same section: up to AHEAD paragraphs on, past
+        further members' paragraphs on the same point (委員詢問… 委員亦建議… 政府當局表示…)."""
+        if before not in self.links.by_label or self.role(before) != MEMBERS:
+            return None
+        a = self.links.by_label[before]
+        at = self.links.position[before]
+        for after in self._keys[at + 1:at + 1 + AHEAD]:
+            b = self.links.by_label[after]
+            if (b.doc, b.section) != (a.doc, a.section) or self.role(after) not in (MEMBERS, "reply"):
+                return None
+            if self.role(after) == "reply":
+                return after
+        return None
+
+    def asking(self, after: Key) -> Key | None:
+        """The first members' paragraph whose reply is `after`."""
+        if after not in self.links.position:
+            return None
+        at = self.links.position[after]
+        return next((before for before in self._keys[max(0, at - AHEAD):at] if self.reply(before) == after), None)
+
+    def recommendations(self, key: Key) -> list[Key]:
+        """The recommendations citing the paragraph at `key`, in the collection's order."""
+        doc, label = key
+        citing = {(doc, c) for c in self.links.pointing(key)}
+        return sorted((c for c in citing if c in self.links.by_label and self.role(c) == "recommendation"
+                       and label in self.links.by_label[c].refs), key=self.links.position.__getitem__)
+
+    def cited(self, key: Key) -> list[Key]:
+        """The members' paragraphs a recommendation cites (none for a passage that is not one)."""
+        if key not in self.links.by_label or self.role(key) != "recommendation":
+            return []
+        p = self.links.by_label[key]
+        return [(p.doc, label) for label in p.refs
+                if (p.doc, label) in self.links.by_label and self.role((p.doc, label)) == MEMBERS]
 
     def names_person(self, key: Key) -> bool:
         """Whether a passage names a person or an office-holder (read once per passage)."""
@@ -143,10 +158,10 @@ class SpeakerPreference:
     def counterpart(self, key: Key, side: str) -> Key | None:
         """The passage that answers better than `key` for a question asking for `side`, or None."""
         if side == MEMBERS:
-            return self.asking.get(key) or next(iter(self.cited.get(key, ())), None)
+            return self.asking(key) or next(iter(self.cited(key)), None)
         if side == SUBCOMMITTEE:
-            return next(iter(self.recommendations.get(key, ())), None)
-        return self.reply.get(key)
+            return next(iter(self.recommendations(key)), None)
+        return self.reply(key)
 
     def apply(self, scores: Mapping[Key, float], ranked: list[Key], side: str,
               person: bool = False) -> dict[Key, float]:

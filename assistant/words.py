@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
+from index.key_table import LATIN_WORD, latin_words  # noqa: F401  (latin_words: read by assistant.abstain)
 
 # Title-case or all-caps words that name nothing specific.
 GENERIC = frozenset("""
@@ -18,7 +19,7 @@ subcommittee council office bureau chief executive secretary chairman chair legi
 mainland china chinese english sar hksar legco ok what who when where which why how is are does do did can
 could will would should has have was were if in on of for and or a an to by with from as at this that
 """.split())
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-.']*[a-z0-9]|[a-z0-9]")
+_TOKEN = LATIN_WORD  # one definition: the index records the collection's words with it (index.key_table)
 
 # Question words and generic subjects: they say how a question is asked, not what it is about.
 _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
@@ -32,11 +33,6 @@ def glossary_spans(lower: str) -> Spans:
     from index.glossary import default_terms, matcher
 
     return tuple((a, b) for a, b, _ in matcher(default_terms()).finditer(lower))
-
-
-def latin_words(text: str) -> set[str]:
-    """The Latin-script words and codes of fold(text): the vocabulary unknown names are checked against."""
-    return set(_TOKEN.findall(fold(text)))
 
 
 def latin_names(question: str, spans: Spans) -> tuple[tuple[str, str], ...]:

@@ -23,11 +23,16 @@ from eval.timing import time_each
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SCALE_QUERIES = 200  # synthetic query vectors per size, for recall and latency
 RETRIEVER_QUESTIONS = 20  # questions timed through the project's Retriever at scale
+RETRIEVER_FROM_FOLDER_QUESTIONS = 100  # questions timed, embedded, through a Retriever opened from a folder
 
 
 def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str], workdir: Path,
-          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000) -> dict:
-    """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring."""
+          compare_hnsw_up_to: int = 100_000, lexical: bool = True, retriever_up_to: int = 100_000,
+          open_from_folder: bool = True) -> dict:
+    """Build and measure the chosen ANN index and the BM25 index at each size; see the module docstring.
+
+    `open_from_folder`: also write each collection up to `retriever_up_to` as an index folder and open it
+    as the app does, in a fresh process that loads the index's own model (so not with a test's fake)."""
     from eval.synthetic import neighbour_cosines, report_sentences
 
     tokenize = _lexical_tokenizer()
@@ -40,6 +45,10 @@ def scale(sizes: list[int], anchors: np.ndarray, embedder, questions: list[str],
         if lexical:
             row.update(_lexical_at_size(n, sentences, tokenize, index, embedder, asked, work, retriever_up_to))
         del index
+        if lexical and open_from_folder and n <= retriever_up_to:
+            say(f"scale {n:,}: an index folder, opened by the Retriever in a fresh process")
+            row["retriever_from_folder"] = _retriever_from_folder(n, anchors, embedder, sentences, tokenize,
+                                                                  questions, work)
         say(f"scale {n:,}: measuring in a fresh process")
         row.update(in_fresh_process("eval.scale", "scale_child", str(work)))
         results["sizes"][str(n)] = row
@@ -62,7 +71,7 @@ def _dense_at_size(n: int, anchors: np.ndarray, embedder, asked: _Asked, work: P
     import faiss
 
     from eval.synthetic import neighbour_cosines, synthetic_queries, synthetic_vectors
-    from index.ann import build_ann, choose_index, flat_spec, hnsw_spec, ivf_spec, recall_at_k
+    from index.ann import Reranked, build_ann, choose_index, flat_spec, hnsw_spec, ivf_spec, recall_at_k
 
     say(f"scale {n:,}: generating vectors")
     start = time.perf_counter()
@@ -83,6 +92,9 @@ def _dense_at_size(n: int, anchors: np.ndarray, embedder, asked: _Asked, work: P
     index = build_ann(spec, vectors)
     row["ann"] = {**spec.to_json(), "build_seconds": round(time.perf_counter() - start, 1)}
     faiss.write_index(index, str(work / "vectors.faiss"))
+    if spec.lossy:  # searched as an index folder searches it: codes, then the exact vectors re-score
+        np.save(work / "vectors.npy", vectors)
+        index = Reranked(index, np.load(work / "vectors.npy", mmap_mode="r"))
     row["ann"]["disk_mb"] = folder_mb(work / "vectors.faiss")
     row["recall_at_10_real_questions"] = round(recall_at_k(index.search(asked.vectors, 10)[1], real_truth), 4)
     if spec.kind == "ivf":
@@ -124,6 +136,22 @@ def _lexical_at_size(n: int, sentences, tokenize, index, embedder, asked: _Asked
         say(f"scale {n:,}: the project's Retriever over the synthetic collection")
         row["retriever"] = retriever_at_scale(corpus, index, bm25, embedder, asked.texts[:RETRIEVER_QUESTIONS])
     return row
+
+
+def _retriever_from_folder(n: int, anchors, embedder, sentences, tokenize, questions: list[str],
+                           work: Path) -> dict:
+    """The synthetic collection written as an index folder (as a build writes it), then opened and
+    searched by `retriever_child` in a fresh process: set-up, p50/p95 with the query embedded, peak RSS."""
+    from eval.synthetic import synthetic_corpus, synthetic_vectors
+
+    folder, asked = work / "index", work / "retriever_questions.json"
+    manifest = write_synthetic_index(folder, synthetic_corpus(n, sentences), synthetic_vectors(anchors, n),
+                                     embedder.name, tokenize)
+    disk_mb = folder_mb(folder)
+    asked.write_text(json.dumps(questions[:RETRIEVER_FROM_FOLDER_QUESTIONS], ensure_ascii=False), encoding="utf-8")
+    out = in_fresh_process("eval.scale", "retriever_child", str(folder), str(asked))
+    shutil.rmtree(folder, ignore_errors=True)
+    return {**out, "ann": manifest.get("ann"), "disk_mb": disk_mb}
 
 
 def _nprobe_sweep(index, spec, queries, truth, real_queries, real_truth) -> list[dict]:
@@ -178,7 +206,7 @@ def scale_child(argv: list[str]) -> None:
     """In a fresh process: load a FAISS file (+ search params) and a BM25 folder; time and measure them."""
     import faiss
 
-    from index.ann import AnnSpec, apply_search_params, recall_at_k
+    from index.ann import AnnSpec, Reranked, apply_search_params, recall_at_k
     from index.lexical import LexicalIndex
 
     work = Path(argv[0])
@@ -190,6 +218,8 @@ def scale_child(argv: list[str]) -> None:
     start = time.perf_counter()
     index = faiss.read_index(str(work / "vectors.faiss"))
     apply_search_params(index, spec.search)
+    if spec.lossy:
+        index = Reranked(index, np.load(work / "vectors.npy", mmap_mode="r"))
     load_s = time.perf_counter() - start
     vectors_mb = rss_mb() - base
     dense = time_each(lambda i: index.search(queries[i:i + 1], 10), range(len(queries)), warmup=5)
@@ -237,13 +267,15 @@ def retriever_at_scale(corpus, vectors_index, bm25, embedder, questions: list[st
     what it costs is what the real retriever would cost on a collection this large.
     """
     from assistant.retrieve import Retriever
+    from index.key_table import KeyTable
     from index.store import Index
 
     passages = tuple(corpus.passages())
     embedder = _Memo(embedder)
     index = Index(folder=Path("synthetic"), manifest={"model": embedder.name, "dimension": embedder.dim,
                                                        "count": len(passages), "chunks": len(passages)},
-                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25)
+                  passages=passages, chunks=passages, vectors=vectors_index, lexical=bm25,
+                  keys=KeyTable.of(passages, passages, names=corpus.names()))  # as a built index has it
     start = time.perf_counter()
     retriever = Retriever(index, embedder)
     setup = time.perf_counter() - start
@@ -268,3 +300,55 @@ class _Memo:
 
     def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         return self._embedder.encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
+
+
+def write_synthetic_index(folder: Path, corpus, vectors: np.ndarray, model: str, tokenize,
+                          ann=None) -> dict:
+    """An index folder (index.store.write_index, as a build writes it) over a synthetic collection:
+    its passages, `vectors` (one per passage) and BM25 over the passages' tokens. Returns the manifest."""
+    from index.key_table import KeyTable
+    from index.lexical import LexicalIndex
+    from index.store import write_index
+    from index.vectors import engine_for_build
+    from ingest.passage import Document
+
+    passages = corpus.passages()
+    lexical = LexicalIndex.build(list(corpus.token_lists(tokenize)))
+    documents = [Document(doc_id=d, title=f"synthetic report {d}", lang="")
+                 for d in dict.fromkeys(p.doc for p in passages)]
+    return write_index(folder, passages=passages, chunks=passages, vectors=vectors, lexical=lexical,
+                       model=model, documents=documents, engine=engine_for_build(ann=ann),
+                       keys=KeyTable.of(passages, passages, names=corpus.names()))
+
+
+def retriever_child(argv: list[str]) -> None:
+    """In a fresh process: open an index folder as the app does (load_index, then the Retriever over
+    it) and time `Retriever.search` with each question embedded; argv: folder, questions JSON file.
+
+    Set-up is load_index + Retriever(...), without loading the model; peak RSS includes the model.
+    """
+    import faiss
+
+    from assistant.retrieve import Retriever
+    from index.embed import load_embedder
+    from index.store import load_index
+
+    folder, questions = Path(argv[0]), json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    faiss.omp_set_num_threads(1)  # as Retriever.open serves
+    base = rss_mb()
+    start = time.perf_counter()
+    index = load_index(folder)
+    load_s = time.perf_counter() - start
+    loaded_mb = rss_mb() - base
+    embedder = load_embedder(index.model)
+    start = time.perf_counter()
+    retriever = Retriever(index, embedder)
+    setup_s = time.perf_counter() - start
+    embedder.encode_queries(questions[:3])  # the encoder's first calls compile and warm up
+    out = {"load_index_seconds": round(load_s, 2), "retriever_seconds": round(setup_s, 2),
+           "setup_seconds": round(load_s + setup_s, 2), "index_rss_mb": round(loaded_mb, 1),
+           "query_engine": getattr(embedder, "query_engine", "unknown"), "questions": len(questions),
+           "query_embedding": "included",
+           "hybrid": asdict(time_each(retriever.search, questions, warmup=3)),
+           "peak_rss_mb": peak_rss_mb()}
+    print(json.dumps(out))

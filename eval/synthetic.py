@@ -200,6 +200,16 @@ class SyntheticCorpus:
                     out += tok(lang, "s", int(j))
             yield out
 
+    def names(self) -> frozenset[str]:
+        """The Latin-script words of every passage (index.key_table.passage_words), read from each
+        distinct sentence and heading once: a passage joins its sentences with a space or none."""
+        from index.key_table import latin_words
+
+        used = {(int(lang), int(j)) for lang, row in zip(self.lang, self.parts) for j in row if j >= 0}
+        headings = {(int(lang), int(h)) for lang, h in zip(self.lang, self.heading)}
+        return frozenset().union(*(latin_words(self.sentences.pool(lang)[j]) for lang, j in used),
+                                 *(latin_words(self.sentences.headings(lang)[h]) for lang, h in headings))
+
     @cached_property
     def lengths(self) -> np.ndarray:
         """Characters per passage text."""

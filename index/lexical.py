@@ -27,13 +27,15 @@ class LexicalIndex:
         bm25 = bm25s.BM25()
         # bm25s refuses an empty token list; a passage with no tokens simply never matches.
         bm25.index([tokens or [""] for tokens in token_lists], show_progress=False)
-        return cls(bm25, [list(tokens) for tokens in token_lists])
+        return cls(bm25, list(token_lists))  # the lists themselves, not copies: at 1M passages a copy is GBs
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
+        """The saved index, its score arrays memory-mapped: a query reads only its tokens' postings,
+        so a million passages' BM25 (about 0.9 GB) is not read into memory whole."""
         import bm25s
 
-        return cls(bm25s.BM25.load(str(folder)))
+        return cls(bm25s.BM25.load(str(folder), mmap=True))
 
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder))

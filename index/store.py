@@ -2,6 +2,10 @@
 
 passages.jsonl holds each whole passage as the report numbers it; chunks.jsonl holds the pieces
 that were embedded, row i matching vector i of vectors.faiss and document i of lexical/.
+Beside them, so a large index opens in seconds and holds little: each jsonl's line offsets
+(passages are read by row, PassageFile), the key table (index/key_table.py), and for an index of
+compressed codes the exact vectors (vectors.npy, read by row to re-score). An index written before
+these files opens as before: offsets are found by a scan, the Retriever reads the passages.
 The vectors may instead live in Milvus (index/milvus.py: a vectors.db folder inside the index, or
 a server); the manifest's "engine" says which, and index/vectors.py opens either.
 
@@ -11,19 +15,25 @@ failed or killed build never damages the index that was there before.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from index import atomic, tokeniser
+from index import atomic, key_table, tokeniser
+from index.defaults import cache_dir
 from index.ann import AnnSpec
+from index.key_table import KeyTable
 from index.lexical import LexicalIndex
+from index import vectors as vectors_module
 from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
 from ingest.read import file_sha256
@@ -33,6 +43,14 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 CHUNKS = "chunks.jsonl"
 LEXICAL = "lexical"
+# Byte offset of each line of passages.jsonl / chunks.jsonl (int64, one more than lines: the end), so
+# a loaded index reads a passage by row instead of holding every passage in memory. Indexes written
+# before these files existed find the offsets by scanning the jsonl once on load.
+OFFSETS = {PASSAGES: "passages.offsets.npy", CHUNKS: "chunks.offsets.npy"}
+# The exact float32 vectors, kept beside an ANN index that stores compressed codes (IVF…,SQ8): a
+# search re-scores its candidates with them (memory-mapped, read by row: index.ann.Reranked), and an
+# incremental rebuild reuses the vectors themselves, not their approximations.
+EXACT_VECTORS = vectors_module.EXACT_VECTORS
 
 
 @dataclass(frozen=True)
@@ -41,10 +59,11 @@ class Index:
 
     folder: Path
     manifest: dict
-    passages: tuple[Passage, ...]
-    chunks: tuple[Passage, ...]  # chunk i ↔ vector i ↔ lexical document i
+    passages: Sequence[Passage]  # a PassageFile when loaded (read by row from disk), or a tuple
+    chunks: Sequence[Passage]  # chunk i ↔ vector i ↔ lexical document i
     vectors: object  # an index.vectors.VectorStore (a faiss.Index by default): inner product, ids = chunk rows
     lexical: LexicalIndex
+    keys: KeyTable | None = None  # passages' and chunks' keys as numbers; None for an index written before
 
     @property
     def model(self) -> str:
@@ -86,15 +105,89 @@ def _write_jsonl(path: Path, passages) -> None:
             f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> tuple[Passage, ...]:
-    with open(path, encoding="utf-8") as f:
-        return tuple(Passage.from_json(json.loads(line)) for line in f if line.strip())
+def line_offsets(path: Path, block: int = 1 << 24) -> np.ndarray:
+    """Byte offsets of the non-empty lines of a file, plus its length: line i is bytes [o[i], o[i+1]).
+
+    An empty line joins the line before it (json.loads ignores the trailing whitespace).
+
+    >>> # b'{"a": 1}\\n\\n{"b": 2}\\n' → [0, 10, 19]
+    """
+    ends, size = [], 0
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            ends.append(np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + size + 1)
+            size += len(chunk)
+    starts = np.concatenate([[0], *ends]).astype(np.int64)
+    if starts[-1] != size:
+        starts = np.append(starts, size)  # a last line without a newline
+    blank = np.diff(starts) <= 1  # a lone newline: its bytes join the line before
+    return np.append(starts[:-1][~blank], size)
+
+
+class PassageFile(Sequence):
+    """The passages of a jsonl file, read from disk by row: only the lines' byte offsets are held.
+
+        passages = PassageFile(folder / "passages.jsonl", offsets)
+        passages[41], len(passages), list(passages[:3])
+
+    A million passages cost 8 MB of offsets instead of about 700 MB of Passage objects. Recently
+    read rows are kept (a question reads the same hits several times).
+    """
+
+    def __init__(self, path: Path, offsets: np.ndarray):
+        self.path = Path(path)
+        self._offsets = np.asarray(offsets, dtype=np.int64)
+        self._fd: int | None = None
+        self._row = lru_cache(maxsize=4096)(self._read_row)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self._row(j) for j in range(*i.indices(len(self))))
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"passage row {i} is outside 0..{n - 1} of '{self.path}'")
+        return self._row(int(i) % n)
+
+    def __iter__(self):
+        with open(self.path, "rb") as f:  # rows are contiguous: one sequential read
+            f.seek(int(self._offsets[0]))
+            for length in np.diff(self._offsets).tolist():
+                yield Passage.from_json(json.loads(f.read(length)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and \
+            len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"PassageFile('{self.path}', {len(self)} passages)"
+
+    def _read_row(self, i: int) -> Passage:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+        return Passage.from_json(json.loads(os.pread(self._fd, end - start, start)))
+
+    def __del__(self):
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+
+
+def _passage_file(folder: Path, name: str) -> PassageFile:
+    """passages.jsonl or chunks.jsonl of an index, with its offsets file or (older indexes) a scan."""
+    offsets_path = folder / OFFSETS[name]
+    offsets = np.load(offsets_path) if offsets_path.is_file() else line_offsets(folder / name)
+    return PassageFile(folder / name, offsets)
 
 
 def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage], vectors: np.ndarray,
                 lexical: LexicalIndex, model: str, documents: list[Document], extra: dict | None = None,
                 ann: AnnSpec | None = None, engine: VectorEngine | None = None,
-                tokens_by: dict | None = None) -> dict:
+                tokens_by: dict | None = None, keys: KeyTable | None = None) -> dict:
     """Write a complete index to `folder` atomically and return its manifest.
 
     The vectors go to `engine` (default FAISS). The FAISS index is `ann` or, by default, the one
@@ -103,6 +196,7 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
 
     `tokens_by` is the record of the tokeniser that made `lexical`'s tokens (index.tokeniser.current()
     when not given); loading the index compares it with the tokeniser of the code that loads it.
+    `keys` is the collection's KeyTable when the caller already has it (made from the passages if not).
     """
     engine = engine or engine_for_build(ann=ann)
     if len(chunks) != len(vectors):
@@ -116,9 +210,14 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
     counts = Counter((p.doc, p.lang) for p in passages)  # a passage with no language: any version's
     try:
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; an index is an ordinary folder
-        _write_jsonl(tmp / PASSAGES, passages)
-        _write_jsonl(tmp / CHUNKS, chunks)
+        for name, rows in ((PASSAGES, passages), (CHUNKS, chunks)):
+            _write_jsonl(tmp / name, rows)
+            np.save(tmp / OFFSETS[name], line_offsets(tmp / name))
+        (keys or KeyTable.of(passages, chunks)).save(tmp)
         stored = engine.write(vectors, tmp, folder)
+        exact = "ann" in stored and AnnSpec.from_json(stored["ann"]).lossy
+        if exact:
+            np.save(tmp / EXACT_VECTORS, np.ascontiguousarray(vectors, dtype=np.float32))
         lexical.save(tmp / LEXICAL)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -130,7 +229,10 @@ def write_index(folder: Path, *, passages: list[Passage], chunks: list[Passage],
             "tokeniser": tokens_by or tokeniser.current(),
             "documents": [document_entry(d, counts[(d.doc_id, d.lang)] + counts[(d.doc_id, "")])
                           for d in documents],
-            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *engine.checked_files(), *sorted(
+            "files": {name: file_sha256(tmp / name) for name in (PASSAGES, CHUNKS, *OFFSETS.values(),
+                                                                 *key_table.FILES,
+                                                                 *((EXACT_VECTORS,) if exact else ()),
+                                                                 *engine.checked_files(), *sorted(
                 f.relative_to(tmp).as_posix() for f in (tmp / LEXICAL).rglob("*") if f.is_file()))},
             **(extra or {}),
         }
@@ -163,8 +265,8 @@ def check_target(folder: Path) -> None:
 
 def _replaceable(folder: Path) -> bool:
     """True for a folder a build may replace: empty, or holding only what an index holds."""
-    return folder.is_dir() and all(child.name in (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *local_files())
-                                   for child in folder.iterdir())
+    kept = (MANIFEST, PASSAGES, CHUNKS, LEXICAL, *OFFSETS.values(), EXACT_VECTORS, *key_table.FILES, *local_files())
+    return folder.is_dir() and all(child.name in kept for child in folder.iterdir())
 
 
 def _umask() -> int:
@@ -246,17 +348,13 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
     if check_tokens:
         tokeniser.check(folder, manifest)
     rebuild = f"run: legco-rag build --index {folder}"
-    for name, expected in manifest.get("files", {}).items():
-        if not (folder / name).is_file():
-            raise InputError(f"index file '{folder / name}' is missing: {rebuild}")
-        if file_sha256(folder / name) != expected:
-            raise InputError(f"index file '{folder / name}' does not match its checksum in the manifest "
-                             f"(corrupted or edited): {rebuild}")
+    _verify_files(folder, manifest.get("files", {}), rebuild)
     try:
-        passages = _read_jsonl(folder / PASSAGES)
-        chunks = _read_jsonl(folder / CHUNKS)
+        passages = _passage_file(folder, PASSAGES)
+        chunks = _passage_file(folder, CHUNKS)
         vectors = engine_for_manifest(manifest).open(folder, manifest)
         lexical = LexicalIndex.load(folder / LEXICAL)
+        keys = KeyTable.load(folder)
     except InputError:
         raise  # the engine's own one-line reason (not installed, unreachable, in use)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
@@ -268,11 +366,44 @@ def load_index(folder: Path, check_tokens: bool = True) -> Index:
     if vectors.d != manifest["dimension"]:
         raise InputError(f"index '{folder}' vectors have dimension {vectors.d}, manifest says "
                          f"{manifest['dimension']}: {rebuild}")
+    if keys is not None and (len(keys.passage_doc), len(keys.chunk_doc)) != (len(passages), len(chunks)):
+        raise InputError(f"index '{folder}' is inconsistent: its key table has {len(keys.passage_doc)} passages "
+                         f"and {len(keys.chunk_doc)} chunks, found {len(passages)} and {len(chunks)}: {rebuild}")
     return Index(folder=folder, manifest=manifest, passages=passages, chunks=chunks, vectors=vectors,
-                 lexical=lexical)
+                 lexical=lexical, keys=keys)
+
+
+def _verify_files(folder: Path, files: dict[str, str], rebuild: str) -> None:
+    """Check each manifest-listed file against its checksum; a file unchanged since it was last checked
+    (same size, modification time and inode, recorded in the cache) is not read again: hashing a
+    million passages' files took most of a large index's opening time."""
+    record = cache_dir() / "verified" / (hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest() + ".json")
+    try:
+        checked = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        checked = {}
+    now = {}
+    for name, expected in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise InputError(f"index file '{path}' is missing: {rebuild}")
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, expected]
+        if checked.get(name) != stamp and file_sha256(path) != expected:
+            raise InputError(f"index file '{path}' does not match its checksum in the manifest "
+                             f"(corrupted or edited): {rebuild}")
+        now[name] = stamp
+    if now != checked:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(record, json.dumps(now))
+        except OSError:
+            pass  # a read-only cache: the files are hashed again next time
 
 
 def stored_vectors(index: Index) -> dict[str, np.ndarray]:
     """Chunk id → stored vector, so a rebuild can skip chunks it has already embedded."""
-    matrix = engine_for_manifest(index.manifest).all_vectors(index.vectors)
+    exact = Path(index.folder) / EXACT_VECTORS
+    matrix = np.load(exact, mmap_mode="r") if exact.is_file() else \
+        engine_for_manifest(index.manifest).all_vectors(index.vectors)
     return {c.id: matrix[i] for i, c in enumerate(index.chunks)}

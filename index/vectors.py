@@ -18,13 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
-from index.ann import AnnSpec, apply_search_params, build_ann, choose_index, reconstruct_all
+from index.ann import AnnSpec, Reranked, apply_search_params, build_ann, choose_index, reconstruct_all
 from index.milvus import MilvusEngine
 from ingest.passage import InputError
 
 ENGINES = ("faiss", "milvus")
 DEFAULT_ENGINE = "faiss"
 VECTORS = "vectors.faiss"
+EXACT_VECTORS = "vectors.npy"  # beside a lossy index (index.store writes it), read by row to re-score
 
 
 class VectorStore(Protocol):
@@ -91,11 +92,15 @@ class FaissEngine:
 
         vectors = faiss.read_index(str(Path(folder) / VECTORS))
         if "ann" in manifest:  # indexes written before AnnSpec were exact: nothing to set
-            apply_search_params(vectors, AnnSpec.from_json(manifest["ann"]).search)
+            spec = AnnSpec.from_json(manifest["ann"])
+            apply_search_params(vectors, spec.search)
+            exact = Path(folder) / EXACT_VECTORS
+            if spec.lossy and exact.is_file():  # compressed codes: re-score with the exact vectors on disk
+                return Reranked(vectors, np.load(exact, mmap_mode="r"))
         return vectors
 
     def all_vectors(self, store) -> np.ndarray:
-        return reconstruct_all(store)
+        return np.asarray(store.exact) if isinstance(store, Reranked) else reconstruct_all(store)
 
     def discard(self, written: dict) -> None:
         pass  # the temporary folder holds everything, and it is removed

@@ -23,9 +23,9 @@ def test_small_collections_get_exact_search():
     assert choose_index(EXACT_UP_TO, 384).kind == "flat"
 
 
-def test_large_collections_get_an_inverted_file_sized_by_the_square_root():
+def test_large_collections_get_an_inverted_file_of_8_bit_codes_sized_by_the_square_root():
     spec = choose_index(1_000_000, 384)
-    assert (spec.kind, spec.factory) == ("ivf", "IVF4096,Flat")
+    assert (spec.kind, spec.factory, spec.lossy) == ("ivf", "IVF4096,SQ8", True)
     assert spec.search["nprobe"] >= 16
     assert choose_index(EXACT_UP_TO + 1, 384).kind == "ivf"
 

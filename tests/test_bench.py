@@ -149,7 +149,7 @@ class HashEmbedder:
 
 def test_scale_section_runs_end_to_end_on_a_tiny_collection(tmp_path):
     result = scale([2000], _anchors(), HashEmbedder(), ["香港的算力", "How many meetings?", "醫健通"], tmp_path,
-                   compare_hnsw_up_to=2000)
+                   compare_hnsw_up_to=2000, open_from_folder=False)  # the fresh process would load a real model
     row = result["sizes"]["2000"]
     assert row["ann"]["kind"] == "flat" and row["dense"]["recall_at_10"] == 1.0
     assert row["hnsw_for_comparison"]["recall_at_10"] > 0.5
