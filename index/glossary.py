@@ -81,22 +81,34 @@ class _Matcher:
     """All glossary names at once, leftmost match first and the longest name first at each position.
 
     One alternation per first character, tried only where a query has that character: one regex of
-    every name scanned whole queries about ten times slower.
+    every name scanned whole queries about ten times slower. Each alternation is compiled the first
+    time a text has its character: compiling them all took a third of a second, which a one-off
+    `legco-rag ask` paid in full for the few its question uses.
     """
 
     def __init__(self, by_name: dict[str, list[Term]], plural: dict[str, bool]):
         groups: dict[str, list[str]] = {}
         for name in sorted(by_name, key=len, reverse=True):  # longest first: "generative ai" before "ai"
             groups.setdefault(name[0], []).append(name)
-        self._groups = {first: (re.compile("|".join(f"({_name_pattern(n, plural[n])})" for n in names)), names)
-                        for first, names in groups.items()}
+        self._names = groups
+        self._plural = plural
+        self._groups: dict[str, tuple[re.Pattern, list[str]]] = {}
         self._by_name = by_name
+
+    def _group(self, first: str) -> tuple[re.Pattern, list[str]] | None:
+        """The alternation of the names starting with `first` (compiled on first use), or None."""
+        group = self._groups.get(first)
+        if group is None and first in self._names:
+            names = self._names[first]
+            group = self._groups[first] = (
+                re.compile("|".join(f"({_name_pattern(n, self._plural[n])})" for n in names)), names)
+        return group
 
     def finditer(self, text: str):
         """(start, end, terms) of each name in folded `text`, left to right, not overlapping."""
         i = 0
         while i < len(text):
-            group = self._groups.get(text[i])
+            group = self._group(text[i])
             m = group[0].match(text, i) if group else None
             if m:
                 yield m.start(), m.end(), self._by_name[group[1][m.lastindex - 1]]
