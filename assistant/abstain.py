@@ -93,7 +93,7 @@ def asked(query: Query) -> str:
     """
     if query.asks:
         return query.asks
-    q = fold(query.written).lower() if query.lang == "yue" else query.folded
+    q = query.searched_folded.lower() if query.lang == "yue" else query.folded
     if _WHO.search(q):
         return "person"
     return "yes-no" if _YES_NO.search(q.strip()) else ""
@@ -121,7 +121,7 @@ def body_asked(query: Query) -> re.Pattern | None:
     >>> body_asked(Query.parse("Which company built the centre?")).pattern, body_asked(Query.parse("智方便是甚麼？"))
     ('公司', None)
     """
-    q = fold(query.written).lower() if query.lang == "yue" else query.folded.lower()
+    q = query.searched_folded.lower() if query.lang == "yue" else query.folded.lower()
     m = _BODY_ASKED_EN.search(q) or _BODY_ASKED_ZH.search(q)
     return re.compile(_BODY_NAMES[m.group(1)]) if m else None
 
@@ -169,8 +169,14 @@ def entities(query: Query) -> tuple[frozenset[str], ...]:
     """The glossary entities a question names, each as every folded, lowercase name the report may
     use for it: its Chinese terms and their aliases (one name may be several rows: 數碼 / 數字; the
     report may write 超算中心 or HKSOS for a longer term)."""
-    return tuple(dict.fromkeys(frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
+    return tuple(dict.fromkeys(_entity_names(tuple(terms))
                                for _, _, terms in _entity_matcher().finditer(query.folded.lower())))
+
+
+@functools.lru_cache(maxsize=None)
+def _entity_names(terms: tuple[Term, ...]) -> frozenset[str]:
+    """Every folded, lowercase name of the rows one glossary name leads to (folded once per process)."""
+    return frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
 
 
 class Judge:

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -14,7 +15,7 @@ from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, 
 from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
-from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference
+from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
 from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
@@ -86,6 +87,12 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(grams)
 
 
+@functools.lru_cache(maxsize=8192)
+def _sentence_bigrams(sentence: str) -> frozenset[str]:
+    """bigrams of a passage's sentence, made once: an answer quotes from the same passages again and again."""
+    return bigrams(sentence)
+
+
 def coverage(question: frozenset[str], sentence: frozenset[str]) -> float:
     """The share of the question's bigrams found in the sentence: |Q ∩ S| / |Q| (0 for an empty Q)."""
     return len(question & sentence) / len(question) if question else 0.0
@@ -122,7 +129,7 @@ def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_a
     for position, s in enumerate(said):
         if skip_asks and s.act == "asks":
             continue
-        c = coverage(q, bigrams(text[s.start:s.end]))
+        c = coverage(q, _sentence_bigrams(text[s.start:s.end]))
         score = c + weight + (bonus if prefer and s.speaker == prefer else 0.0)
         scored.append((-score, position, _Candidate(rank, s.start, s.end, score, c, hit, s)))
     scored.sort(key=lambda t: t[:2])  # ties go to the earlier sentence, usually the topic sentence
@@ -156,7 +163,9 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     hits = result.hits[:max_quotes]
     if hits and hits[0].via == "lookup":
         hits = tuple(h for h in hits if h.via == "lookup")
-    prefer, bonus = speaker_preference(result.question)
+    query = result.query
+    prefer, bonus = speaker_preference_folded(query.folded, query.folded_written) \
+        if query is not None and query.text == result.question else speaker_preference(result.question)
     skip_asks = _has_reply(hits, prefer)
     pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks, bonus)]
     if not pool:

@@ -28,8 +28,8 @@ class DenseSearch:
         qvec = self.embedder.encode_queries([query.searched])[0:1].astype(np.float32)
         cos, ids = nearest(self.vectors, qvec, pool, rows)
         best: dict[Key, float] = {}
-        for c, i in zip(cos, ids):
+        for c, i in zip(cos.tolist(), ids.tolist()):
             if i >= 0:
                 key = self.chunk_keys[i]
-                best[key] = max(best.get(key, -1.0), float(c))
+                best[key] = max(best.get(key, -1.0), c)
         return [Hit(self.by_label[key], score) for key, score in sorted(best.items(), key=lambda kv: -kv[1])]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.glossary import Term, default_terms
+from index.glossary import Term, default_terms, folded_zh
 from index.normalise import fold, to_simplified
 from ingest.charsets import form
 from ingest.labels import label_text
@@ -58,8 +58,8 @@ def load_headings(path: str | Path | None = None) -> dict[str, str]:
 def _official_english(name: str, terms: tuple[Term, ...]) -> str:
     """The glossary's English name for a Chinese name (the term itself or one of its Chinese aliases)."""
     folded = fold(name)
-    for term in terms:
-        if folded == fold(term.zh) or any(folded == fold(a) for a in term.aliases if not a.isascii()):
+    for zh, term in folded_zh(None if terms is default_terms() else terms):
+        if folded == zh or any(folded == fold(a) for a in term.aliases if not a.isascii()):
             return term.en
     return ""
 
@@ -107,8 +107,7 @@ def glossary_names(text: str, terms: tuple[Term, ...] | None = None, most: int =
     is left out."""
     folded = fold(text)
     found: list[tuple[int, int, Term]] = []
-    for term in terms if terms is not None else default_terms():
-        zh = fold(term.zh)
+    for zh, term in folded_zh(terms):
         if zh and (at := folded.find(zh)) >= 0:
             found.append((at, at + len(zh), term))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

@@ -37,8 +37,8 @@ class LexicalSearch:
             return []
         best: dict[Key, float] = {}
         candidates = np.argpartition(-bm, pool)[:pool] if bm.size > pool else np.arange(bm.size)
-        for i in candidates:
-            if bm[i] > 0:
+        for i, score in zip(candidates.tolist(), bm[candidates].tolist()):
+            if score > 0:
                 key = self.chunk_keys[i]
-                best[key] = max(best.get(key, 0.0), float(bm[i]) / top)
+                best[key] = max(best.get(key, 0.0), score / top)
         return [Hit(self.by_label[key], score) for key, score in sorted(best.items(), key=lambda kv: -kv[1])]

@@ -20,6 +20,14 @@ class Links:
         for q in passages:
             for label in (*q.refs, *q.footnotes):
                 self._pointing.setdefault((q.doc, label), []).append(q.label)
+        self._linked_keys: dict[Key, tuple[Key, ...]] = {}  # spread() reads each passage's links once
+
+    def linked_keys(self, key: Key) -> tuple[Key, ...]:
+        """The keys of linked(by_label[key]), worked out on first use and kept."""
+        keys = self._linked_keys.get(key)
+        if keys is None:
+            keys = self._linked_keys[key] = tuple((q.doc, q.label) for q in self.linked(self.by_label[key]))
+        return keys
 
     @classmethod
     def from_table(cls, passages, table: KeyTable) -> "Links":
@@ -60,7 +68,7 @@ class Links:
         """
         bonus: dict[Key, float] = {}
         for key, score in scores.items():
-            for q in self.linked(self.by_label[key]):
-                bonus[(q.doc, q.label)] = max(bonus.get((q.doc, q.label), 0.0), share * score)
+            for linked in self.linked_keys(key):
+                bonus[linked] = max(bonus.get(linked, 0.0), share * score)
         keys = [*scores, *(key for key in bonus if key not in scores)]
         return {key: max(scores.get(key, 0.0), bonus.get(key, 0.0)) for key in keys}

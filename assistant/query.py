@@ -56,6 +56,10 @@ class Query:
     words: Mapping[str, frozenset[str]]  # what the question is about, each word with the forms that find it
     asks: str  # "amount", "date" or "": what kind of answer it asks for
     names: tuple[tuple[str, str], ...]  # Latin-script names it uses: (as written, lowercase)
+    # The question as asked in written Chinese, folded: fold(written_form(text, lang)), the same as
+    # `folded` but for Cantonese. What it asks for and from whom is read here.
+    folded_written: str
+    searched_folded: str  # fold(written): the searched text, folded; what it is about is read here
 
     @property
     def searched(self) -> str:
@@ -67,25 +71,30 @@ class Query:
         """Check and analyse a question; an InputError says why one cannot be asked."""
         from assistant.dictionary import translations
         from index.glossary import expand
-        from index.tokenise import tokens
+        from index.tokenise import folded_tokens
 
         text = check_question(question)
         lang = detect_lang(text)
-        expanded = expand(text)
+        folded = fold(text)
+        expanded = expand(text, folded=folded)
         searched = expanded if normalise else text
         written = written_form(searched, lang)
-        folded = fold(text)
+        searched_folded = folded if written == text else fold(written)
+        if lang != "yue":
+            folded_written = folded  # written_form leaves all but Cantonese as it is
+        else:
+            folded_written = searched_folded if searched == text else fold(written_form(text, lang))
         spans = glossary_spans(text.lower())
         english = english_words(text, spans)
         # The words are those of the searched text: an English question is compared through the
         # Chinese terms its glossary names add (those terms never read as Cantonese: tests/test_query.py).
         searched_spans = spans if searched == text else glossary_spans(searched.lower())
-        words = word_forms(chinese_words(fold(written)), english_words(searched, searched_spans))
+        words = word_forms(chinese_words(searched_folded), english_words(searched, searched_spans))
         extra = [t for w in english for t in sorted(translations(w))] if normalise and lang == "en" else []
-        asks = kind_asked(folded if lang != "yue" else fold(written_form(text, lang)))
+        asks = kind_asked(folded_written)
         return cls(text, lang, normalise, expanded, written, folded,
-                   tuple(tokens(written if normalise else text)), tuple(extra), MappingProxyType(words), asks,
-                   latin_names(text, spans))
+                   tuple(folded_tokens(searched_folded if normalise else folded)), tuple(extra),
+                   MappingProxyType(words), asks, latin_names(text, spans), folded_written, searched_folded)
 
     def weights(self, lexical) -> dict[str, float]:
         """Each word's rarity in the collection of `lexical` (idf; a word it never uses weighs most):

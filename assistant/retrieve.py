@@ -19,7 +19,6 @@ from assistant.papers import Papers
 from assistant.query import MAX_QUESTION_CHARS, Query, check_question
 from assistant.settings import Settings
 from assistant.speaker_preference import SpeakerPreference, side_asked
-from index.normalise import fold
 from ingest.passage import InputError, Passage
 
 __all__ = ["MAX_QUESTION_CHARS", "Hit", "Retriever", "SearchResult", "Settings", "check_question"]
@@ -104,7 +103,7 @@ class Retriever:
         dense = self.dense.search(query, s.pool, rows)
         top_cosine = max((h.score for h in dense), default=0.0)
         scores = self._scores(query, dense, rows)
-        side = speaker or side_asked(fold(query.written))
+        side = speaker or side_asked(query.searched_folded)
         scores = self.preference.apply(scores, rank(scores, self.links.position), side, asked(query) == "person")
         named = self.lookup.search(query, scores, docs)
         hits = [self._in_language(h, query.lang) for h in self._take(named, scores, k)]

@@ -9,6 +9,7 @@ its paragraph that introduced it, which ingest recorded as the passage's first s
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.speaker_preference import side_asked
@@ -24,10 +25,16 @@ def said_in(passage: Passage | None) -> list[Said]:
     ingest gave it (from the paragraph that introduces it)."""
     if passage is None:
         return []
-    said = turns(passage.text)
-    if said and said[0].speaker is None and parent_label(passage.label) and passage.speakers:
-        said = turns(passage.text, passage.speakers[0])
-    return said
+    return list(_said(passage.text, passage.label, passage.speakers[:1]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _said(text: str, label: str, first_speaker: tuple[str, ...]) -> tuple[Said, ...]:
+    """said_in, read once per passage text: an answer reads the same top passages question after question."""
+    said = turns(text)
+    if said and said[0].speaker is None and parent_label(label) and first_speaker:
+        said = turns(text, first_speaker[0])
+    return tuple(said)
 
 
 # Read on the folded question (Traditional, lower case), so Simplified and English share one table.
@@ -45,12 +52,22 @@ NAMED_BONUS, INFERRED_BONUS = 1.0, 0.5  # the question names the side / its kind
 def speaker_preference(question: str) -> tuple[str, float]:
     """(the side whose sentences to prefer, by how much): a side the question names outweighs the rank of
     a passage (a full RANK_WEIGHT); one inferred from "when / how many" only half of it."""
-    side = wanted_speaker(question)
+    return speaker_preference_folded(*_folded_forms(question))
+
+
+def speaker_preference_folded(folded: str, folded_written: str) -> tuple[str, float]:
+    """speaker_preference of a question's folded forms (Query.folded, Query.folded_written)."""
+    side = wanted_speaker_folded(folded, folded_written)
     if not side:
         return "", 0.0
-    q = fold(question)
-    named = {SUBCOMMITTEE: _SUBCOMMITTEE, MEMBERS: _MEMBERS, ADMINISTRATION: _ADMINISTRATION}[side].search(q)
+    named = {SUBCOMMITTEE: _SUBCOMMITTEE, MEMBERS: _MEMBERS, ADMINISTRATION: _ADMINISTRATION}[side].search(folded)
     return side, NAMED_BONUS if named else INFERRED_BONUS
+
+
+def _folded_forms(question: str) -> tuple[str, str]:
+    """fold(question) and the folded written form of a raw question (what a Query holds as folded, folded_written)."""
+    q = fold(question)
+    return q, fold(cantonese_to_written(question)) if detect_lang(question) == "yue" else q
 
 
 def wanted_speaker(question: str) -> str:
@@ -60,8 +77,13 @@ def wanted_speaker(question: str) -> str:
 
     A question naming both sides asks for the one ranking reads from it (speaker_preference.side_asked):
     "委員要求…，當局如何回應？" wants the Administration's reply, not the members' request."""
-    q = fold(question)
-    side = side_asked(fold(cantonese_to_written(question)) if detect_lang(question) == "yue" else q)
+    return wanted_speaker_folded(*_folded_forms(question))
+
+
+def wanted_speaker_folded(folded: str, folded_written: str) -> str:
+    """wanted_speaker of a question's folded forms (Query.folded, Query.folded_written)."""
+    q = folded
+    side = side_asked(folded_written)
     if side:
         return side
     if _SUBCOMMITTEE.search(q) and _RECOMMENDS.search(q):

@@ -30,9 +30,9 @@ Spans = tuple[tuple[int, int], ...]
 
 def glossary_spans(lower: str) -> Spans:
     """Where the glossary's names occur in a lowercased question (names are matched folded, lowercase)."""
-    from index.glossary import default_terms, matcher
+    from index.glossary import default_matcher
 
-    return tuple((a, b) for a, b, _ in matcher(default_terms()).finditer(lower))
+    return tuple((a, b) for a, b, _ in default_matcher().finditer(lower))
 
 
 def latin_names(question: str, spans: Spans) -> tuple[tuple[str, str], ...]:

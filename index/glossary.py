@@ -81,22 +81,34 @@ class _Matcher:
     """All glossary names at once, leftmost match first and the longest name first at each position.
 
     One alternation per first character, tried only where a query has that character: one regex of
-    every name scanned whole queries about ten times slower.
+    every name scanned whole queries about ten times slower. Each alternation is compiled the first
+    time a text has its character: compiling them all took a third of a second, which a one-off
+    `legco-rag ask` paid in full for the few its question uses.
     """
 
     def __init__(self, by_name: dict[str, list[Term]], plural: dict[str, bool]):
         groups: dict[str, list[str]] = {}
         for name in sorted(by_name, key=len, reverse=True):  # longest first: "generative ai" before "ai"
             groups.setdefault(name[0], []).append(name)
-        self._groups = {first: (re.compile("|".join(f"({_name_pattern(n, plural[n])})" for n in names)), names)
-                        for first, names in groups.items()}
+        self._names = groups
+        self._plural = plural
+        self._groups: dict[str, tuple[re.Pattern, list[str]]] = {}
         self._by_name = by_name
+
+    def _group(self, first: str) -> tuple[re.Pattern, list[str]] | None:
+        """The alternation of the names starting with `first` (compiled on first use), or None."""
+        group = self._groups.get(first)
+        if group is None and first in self._names:
+            names = self._names[first]
+            group = self._groups[first] = (
+                re.compile("|".join(f"({_name_pattern(n, self._plural[n])})" for n in names)), names)
+        return group
 
     def finditer(self, text: str):
         """(start, end, terms) of each name in folded `text`, left to right, not overlapping."""
         i = 0
         while i < len(text):
-            group = self._groups.get(text[i])
+            group = self._group(text[i])
             m = group[0].match(text, i) if group else None
             if m:
                 yield m.start(), m.end(), self._by_name[group[1][m.lastindex - 1]]
@@ -118,17 +130,51 @@ def matcher(terms: tuple[Term, ...]) -> _Matcher:
     return _Matcher(by_name, plural)
 
 
-def find(query: str, terms: tuple[Term, ...] | None = None) -> list[Term]:
-    """Glossary terms named in a query, in order, without repeats: find("iAM Smart") → [Term(zh="智方便", ...)]."""
+# What is made from the default glossary, kept with the terms it was made from. Looked up by the
+# terms' identity, not by matcher()'s cache: a tuple does not keep its hash, so every lookup there
+# hashes every row again, which cost more than the match itself. A re-read glossary (tokeniser.reload)
+# is a new tuple, and everything is made again from it.
+_made_from_default: dict[str, tuple[tuple[Term, ...], object]] = {}
+
+
+def _from_default(what: str, make):
+    terms = default_terms()
+    held = _made_from_default.get(what)
+    if held is None or held[0] is not terms:
+        held = _made_from_default[what] = (terms, make(terms))
+    return held[1]
+
+
+def default_matcher() -> _Matcher:
+    """matcher(default_terms()), made once per glossary read."""
+    return _from_default("matcher", matcher)
+
+
+def folded_zh(terms: tuple[Term, ...] | None = None) -> tuple[tuple[str, Term], ...]:
+    """(fold(term.zh), term) for each term, in glossary order; made once for the default glossary."""
+    def make(terms: tuple[Term, ...]) -> tuple[tuple[str, Term], ...]:
+        return tuple((fold(term.zh), term) for term in terms)
+
+    return make(terms) if terms is not None else _from_default("folded_zh", make)
+
+
+def _matcher_of(terms: tuple[Term, ...] | None) -> _Matcher:
+    return matcher(terms) if terms is not None else default_matcher()
+
+
+def find(query: str, terms: tuple[Term, ...] | None = None, *, folded: str | None = None) -> list[Term]:
+    """Glossary terms named in a query, in order, without repeats: find("iAM Smart") → [Term(zh="智方便", ...)].
+    `folded` is fold(query), when the caller has it already."""
     found: dict[str, Term] = {}
-    for _, _, named in matcher(terms if terms is not None else default_terms()).finditer(fold(query)):
+    for _, _, named in _matcher_of(terms).finditer(fold(query) if folded is None else folded):
         for term in named:
             found.setdefault(term.zh, term)
     return list(found.values())
 
 
-def expand(query: str, terms: tuple[Term, ...] | None = None) -> str:
-    """The query plus the Chinese terms it names in other words: expand("iAM Smart login") → "iAM Smart login 智方便"."""
-    folded = fold(query)
-    extra = [t.zh for t in find(query, terms) if fold(t.zh) not in folded]
+def expand(query: str, terms: tuple[Term, ...] | None = None, *, folded: str | None = None) -> str:
+    """The query plus the Chinese terms it names in other words: expand("iAM Smart login") → "iAM Smart login 智方便".
+    `folded` is fold(query), when the caller has it already."""
+    folded = fold(query) if folded is None else folded
+    extra = [t.zh for t in find(query, terms, folded=folded) if fold(t.zh) not in folded]
     return " ".join([query, *extra]) if extra else query

@@ -88,8 +88,12 @@ def tokens(text: str) -> list[str]:
 
     Punctuation is dropped: tokens("HA Go 有１５ ０００次") → ["ha", "go", "有", "15000", "次"].
     """
+    return folded_tokens(fold(text))
+
+
+def folded_tokens(folded: str) -> list[str]:
+    """tokens() of a text already folded (fold(text)), for a caller that has folded it."""
     out: list[str] = []
-    folded = fold(text)
     pos = 0
     for m in CJK_RUN.finditer(folded):
         out += _LATIN_OR_NUMBER.findall(folded[pos:m.start()])

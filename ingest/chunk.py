@@ -5,8 +5,6 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from ingest.charsets import CJK, CJK_PUNCTUATION, FULL_WIDTH, SUPERSCRIPTS
 from ingest.passage import Passage
 
@@ -24,6 +22,9 @@ def chunk_passages(passages: list[Passage], max_chars: int = 400, overlap: int =
     if max_chars < 1 or not 0 <= overlap < max_chars:
         raise ValueError(f"chunk size {max_chars} with overlap {overlap} is impossible: "
                          "give max_chars >= 1 and 0 <= overlap < max_chars")
+    # Imported here: it takes most of a second, and answering a question (which reads sentences()) never splits.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     # keep_separator="end": the 。 or ". " stays with the sentence it ends.
     splitter = RecursiveCharacterTextSplitter(chunk_size=max_chars, chunk_overlap=overlap,
                                               separators=SEPARATORS, keep_separator="end")
