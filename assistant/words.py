@@ -22,7 +22,8 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9\-.']*[a-z0-9]|[a-z0-9]")
 
 # Question words and generic subjects: they say how a question is asked, not what it is about.
 _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
-為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
+為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會 可不可以
+能不能 有冇""".split()), key=len, reverse=True)
 
 Spans = tuple[tuple[int, int], ...]
 

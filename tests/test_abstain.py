@@ -101,3 +101,7 @@ def test_the_dictionary_works_when_its_cache_cannot_be_written(tmp_path, monkeyp
         assert "救護車" in dictionary.translations("ambulance")
     finally:
         dictionary._reverse.cache_clear()
+
+
+def test_cantonese_and_written_yes_no_wording_is_how_a_question_is_asked_not_what_it_is_about():
+    assert content_words("用智方便可唔可以交差餉？") == content_words("用智方便交差餉？")
