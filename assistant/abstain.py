@@ -82,6 +82,8 @@ _GIVES = {
     "reason": re.compile(r"因為|由於|鑑於|原因|理由|為了|以便|以期|旨在|目的|以免|\b(?:because|due to|owing to|so that|"
                          r"in order to|aims? to|reasons?)\b"),
 }
+# A year a question names (2022, 2030): the time it asks about.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # Questions asking why (folded written form: 點解 is 為甚麼 by then).
 _WHY = re.compile(r"為甚麼|為何|何以|原因|\bwhy\b|\bhow come\b")
 # Questions asking who, or yes or no (folded written form; see asked()).
@@ -267,7 +269,10 @@ class Judge:
         used = self.lexical.document_frequency
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
+        years = set(_YEAR.findall(query.folded))
         for p, (context, spans) in zip(top, folded):
+            if years and not years <= set(_YEAR.findall(context)):
+                continue  # "who chaired it in 2022?": a passage without 2022 speaks of another time
             if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]

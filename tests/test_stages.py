@@ -361,3 +361,9 @@ def test_a_figure_in_a_sentence_about_another_entity_does_not_answer_even_in_a_p
     assert judge.verdict(query, [both], 0.99, False, SETTINGS).verdict == "uncertain"
     # A sentence pointing back ("該程式") continues its paragraph's subject, whatever else it names.
     assert judge.verdict(query, [own], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_a_year_the_question_names_must_be_in_the_passage_that_answers_it(judge):
+    # FN1 gives 2025 for the study; asked about 2023, it speaks of another time.
+    assert judge.verdict(Query.parse("單車徑的研究2023年有甚麼進展？"), [FN1], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(Query.parse("單車徑的研究2025年有甚麼進展？"), [FN1], 0.99, False, SETTINGS).verdict == "answered"
