@@ -73,21 +73,13 @@ def written_form(question: str, lang: str) -> str:
 
 def chinese_words(folded_written: str) -> list[str]:
     """The Chinese words that say what a question is about: jieba words of two or more characters of
-    its folded written form, question words removed."""
-    from index.normalise import to_simplified
-    from index.tokenise import jieba_tokenizer
+    its folded written form (index.tokenise.words, as the index cuts them), question words removed."""
+    from index.tokenise import words
 
     q = folded_written
     for word in _QUESTION_WORDS:
         q = q.replace(word, " ")
-    out: dict[str, None] = {}
-    for run in CJK_RUN.findall(q):
-        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
-        source = simplified if len(simplified) == len(run) else run
-        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
-            if end - start >= 2:
-                out[run[start:end]] = None
-    return list(out)
+    return words(q)
 
 
 def content_words(question: str) -> list[str]:
