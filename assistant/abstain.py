@@ -78,7 +78,14 @@ _GIVES = {
     # A named person or an office-holder: 葛珮帆議員, 趙汝棠先生, 主席, Mr Chan.
     "person": re.compile(r"[\u4e00-\u9fff]{2,3}(?:議員|先生|女士|博士|教授)|主席|局長|署長|處長|專員|秘書|總監|總裁"
                          r"|\b(?:hon|mr|ms|mrs|dr|ir|prof|professor)\b\.?\s+[a-z]"),
+    # A cause or a purpose: 由於…, 鑑於…, 為了…, 以期…, because, so that.
+    "reason": re.compile(r"因為|由於|鑑於|原因|理由|為了|以便|以期|旨在|目的|以免|\b(?:because|due to|owing to|so that|"
+                         r"in order to|aims? to|reasons?)\b"),
 }
+# A year a question names (2022, 2030): the time it asks about.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Questions asking why (folded written form: 點解 is 為甚麼 by then).
+_WHY = re.compile(r"為甚麼|為何|何以|原因|\bwhy\b|\bhow come\b")
 # Questions asking who, or yes or no (folded written form; see asked()).
 _WHO = re.compile(r"誰|哪位|哪一位|\bwho(?:m|se)?\b")
 _YES_NO = re.compile(r"是否|會否|有否|有沒有|會不會|可否|能否|是不是|能不能|可不可以|[嗎吗]\s*[?？]?\s*$"
@@ -86,7 +93,7 @@ _YES_NO = re.compile(r"是否|會否|有否|有沒有|會不會|可否|能否|�
 
 
 def asked(query: Query) -> str:
-    """The kind of answer a question asks for: "amount", "date", "person", "yes-no" or "" (anything else).
+    """The kind of answer a question asks for: "amount", "date", "person", "reason", "yes-no" or "" (anything else).
 
     >>> asked(Query.parse("Who chaired the subcommittee?")), asked(Query.parse("醫健通會否接駁內地？"))
     ('person', 'yes-no')
@@ -96,6 +103,8 @@ def asked(query: Query) -> str:
     q = query.searched_folded.lower() if query.lang == "yue" else query.folded
     if _WHO.search(q):
         return "person"
+    if _WHY.search(q):
+        return "reason"
     return "yes-no" if _YES_NO.search(q.strip()) else ""
 
 
@@ -177,6 +186,26 @@ def entities(query: Query) -> tuple[frozenset[str], ...]:
 def _entity_names(terms: tuple[Term, ...]) -> frozenset[str]:
     """Every folded, lowercase name of the rows one glossary name leads to (folded once per process)."""
     return frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
+def about_another(sentence: str, names: tuple[frozenset[str], ...]) -> bool:
+    """Whether a folded sentence is about another entity than those asked of (`names`, as entities()
+    gives them): it lacks one of them and names another glossary subject (bodies acting aside). A
+    sentence naming no other subject, or pointing back ("該系統…"), continues its paragraph's.
+
+    >>> about_another("智方便已有340萬登記用戶", entities(Query.parse("醫健通有多少用戶？")))
+    True
+    """
+    lower = sentence.lower()
+    if all(any(n in lower for n in forms) for forms in names) or _REFERS_BACK.search(lower):
+        return False
+    # A body named as the actor (運輸署會…, 立法會通過…) is who acts, not what the sentence is about.
+    return any(not _BODY.search(t.zh) and not any(fold(t.zh).lower() in forms for forms in names)
+               for _, _, terms in _entity_matcher().finditer(lower) for t in terms)
+
+
+# "該系統", "此計劃", "the system": the sentence speaks of its paragraph's subject, whatever else it names.
+_REFERS_BACK = re.compile(r"該(?:系統|計劃|平台|程式|應用|設施|中心|項目|技術|指引|條例|草案|框架|模式)|此(?:系統|計劃|平台)"
+                          r"|\b(?:the|this) (?:system|scheme|platform|app|facility|centre|project|programme)\b")
+_BODY = re.compile(r"(?:署|局|處|辦|辦公室|委員會|公署|立法會|政府|部門|當局)$")
 
 
 class Judge:
@@ -249,17 +278,31 @@ class Judge:
         used = self.lexical.document_frequency
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
+        years = set(_YEAR.findall(query.folded))
         for p, (context, spans) in zip(top, folded):
+            if years and not years <= set(_YEAR.findall(context)):
+                continue  # "who chaired it in 2022?": a passage without 2022 speaks of another time
             if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
                 continue
-            if kind in ("", "yes-no"):
-                # A yes or no is in any passage on the subject (measured on dev: requiring the
-                # question's words in one sentence refused more answerable questions than it caught).
+            if kind == "yes-no":
+                # A yes or no is in a passage holding what is asked, not only the subject: "會否加裝人臉識別功能"
+                # is not settled by a passage on the lampposts that never speaks of face recognition. So
+                # the words the report never uses count too. (Measured on dev: requiring them in one
+                # sentence refused more answerable questions than it caught.)
+                if coverage(query.words, weights, context.lower()) >= settings.yes_no_coverage:
+                    return True, ()
+                continue
+            if kind == "":
                 return True, ()
             for a, b, sentence in spans:
                 if not gives(kind, sentence):
+                    continue
+                if names and about_another(sentence, names):
+                    # The figure, date or person must be given about the entity asked of: 340萬 in a
+                    # sentence about 智方便 is not eHealth's, even in a paragraph naming both.
+                    others.append(Given(p.doc, p.label, a, b))
                     continue
                 if not known or coverage(known, weights, f"{context} {sentence}" if kind != "yes-no" else context) \
                         >= settings.subject_coverage:

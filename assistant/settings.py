@@ -18,4 +18,5 @@ class Settings:
     abstain_below: float = 0.905  # evidence (cosine + weighted coverage) under which the report is taken not to answer
     subject_coverage: float = 0.5  # share of the question's report words a sentence giving the amount/date must hold
     related_below: float = 0.80  # evidence under which nothing in the report is taken to be related (not_answered)
+    yes_no_coverage: float = 0.4  # share of a yes/no question's words (those the report never uses too) one top passage must hold
     own_coverage: float = 0.5  # share of a follow-up's own words one top passage must hold

@@ -23,7 +23,8 @@ _TOKEN = LATIN_WORD  # one definition: the index records the collection's words 
 
 # Question words and generic subjects: they say how a question is asked, not what it is about.
 _QUESTION_WORDS = sorted(map(fold, """甚麼 什麼 多少 如何 何時 幾時 哪些 哪個 是否 會否 有否 有沒有 可否 怎樣 怎麼 為何
-為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會""".split()), key=len, reverse=True)
+為什麼 誰 哪天 第幾 時候 目前 現時 請問 報告 小組委員會 政府 當局 香港 是不是 能否 可以 會不會 可不可以
+能不能 有冇""".split()), key=len, reverse=True)
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -68,21 +69,13 @@ def written_form(question: str, lang: str) -> str:
 
 def chinese_words(folded_written: str) -> list[str]:
     """The Chinese words that say what a question is about: jieba words of two or more characters of
-    its folded written form, question words removed."""
-    from index.normalise import to_simplified
-    from index.tokenise import jieba_tokenizer
+    its folded written form (index.tokenise.words, as the index cuts them), question words removed."""
+    from index.tokenise import words
 
     q = folded_written
     for word in _QUESTION_WORDS:
         q = q.replace(word, " ")
-    out: dict[str, None] = {}
-    for run in CJK_RUN.findall(q):
-        simplified = to_simplified(run)  # jieba's dictionary is Simplified; cut the original at its positions
-        source = simplified if len(simplified) == len(run) else run
-        for _, start, end in jieba_tokenizer().tokenize(source, HMM=False):
-            if end - start >= 2:
-                out[run[start:end]] = None
-    return list(out)
+    return words(q)
 
 
 def content_words(question: str) -> list[str]:

@@ -101,3 +101,17 @@ def test_the_dictionary_works_when_its_cache_cannot_be_written(tmp_path, monkeyp
         assert "救護車" in dictionary.translations("ambulance")
     finally:
         dictionary._reverse.cache_clear()
+
+
+def test_cantonese_and_written_yes_no_wording_is_how_a_question_is_asked_not_what_it_is_about():
+    assert content_words("用智方便可唔可以交差餉？") == content_words("用智方便交差餉？")
+
+
+@pytest.mark.parametrize("question, chinese", [
+    ("Who chaired the subcommittee?", "主席"), ("Who is the deputy chairman?", "副主席"),
+    ("Who served as clerk to the subcommittee?", "秘書"), ("Who is the legal adviser?", "法律顧問"),
+])
+def test_english_role_words_reach_the_report_s_chinese_posts(question, chinese):
+    from index.glossary import expand
+
+    assert chinese in expand(question).split()

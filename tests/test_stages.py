@@ -340,3 +340,30 @@ def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_
 ])
 def test_the_side_a_question_asks_for_is_read_from_its_wording(question, side):
     assert side_asked(question) == side
+
+
+def test_a_yes_no_question_is_settled_only_by_a_passage_holding_what_it_asks(judge):
+    # P4 is about 單車徑 but never speaks of 八達通 or 支付: it cannot say yes or no to paying by Octopus.
+    assert judge.verdict(Query.parse("單車徑會否接受八達通支付？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(Query.parse("單車徑會否有連貫性？"), [P4], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_a_why_question_is_answered_only_by_a_sentence_giving_a_cause_or_purpose(judge):
+    because = Passage("CB(4)1", "5", ("單車徑",), "由於單車徑不連貫，當局會研究接駁。")
+    assert judge.verdict(Query.parse("為甚麼要研究單車徑？"), [P4], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(Query.parse("為甚麼要研究單車徑？"), [because], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_a_figure_in_a_sentence_about_another_entity_does_not_answer_even_in_a_paragraph_naming_both(judge):
+    both = Passage("CB(2)9", "48", ("數碼服務",), "醫健通會加強推廣。智方便有超過340萬登記用戶。")
+    own = Passage("CB(2)9", "49", ("數碼服務",), "醫健通會加強推廣。該程式經智方便登入的登記用戶超過600萬。")
+    query = Query.parse("醫健通有多少登記用戶？")
+    assert judge.verdict(query, [both], 0.99, False, SETTINGS).verdict == "uncertain"
+    # A sentence pointing back ("該程式") continues its paragraph's subject, whatever else it names.
+    assert judge.verdict(query, [own], 0.99, False, SETTINGS).verdict == "answered"
+
+
+def test_a_year_the_question_names_must_be_in_the_passage_that_answers_it(judge):
+    # FN1 gives 2025 for the study; asked about 2023, it speaks of another time.
+    assert judge.verdict(Query.parse("單車徑的研究2023年有甚麼進展？"), [FN1], 0.99, False, SETTINGS).verdict == "uncertain"
+    assert judge.verdict(Query.parse("單車徑的研究2025年有甚麼進展？"), [FN1], 0.99, False, SETTINGS).verdict == "answered"
