@@ -7,6 +7,7 @@ own setting wins.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 
 OFFLINE = {
@@ -17,6 +18,10 @@ OFFLINE = {
 
 for _name, _value in OFFLINE.items():
     os.environ.setdefault(_name, _value)
+
+# OpenVINO (the query encoder) reports usage to its vendor and writes ~/intel whenever its telemetry
+# package can be imported and no consent file says no. Kept unimportable, OpenVINO uses its own no-op.
+sys.modules.setdefault("openvino_telemetry", None)
 
 
 def child_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:

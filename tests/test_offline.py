@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -66,3 +67,14 @@ def test_the_app_serves_and_answers_without_trying_a_connection(hostile_app):
     result = Client(url, verbose=False).predict("委員對網頁腳本注入有何關注？", 3, api_name="/ask")
     assert [c["doc"] for c in result["citations"]] == ["CB(9)999/2025"] * 3
     assert attempts(hostile_app["serve_log"]) == []
+
+
+def test_openvino_loaded_by_the_project_leaves_no_usage_record(tmp_path):
+    # Imported plainly, OpenVINO writes a client id and usage counts to ~/intel and may report them.
+    pytest.importorskip("openvino")
+    home = tmp_path / "home"
+    home.mkdir()
+    run = subprocess.run([sys.executable, "-c", "import index.offline, openvino; openvino.Core()"], cwd=ROOT,
+                         env={**clean_env(), "HOME": str(home)}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert list(home.iterdir()) == []
