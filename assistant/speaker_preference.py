@@ -9,6 +9,9 @@ and the Administration replying, usually in the next paragraph of the same secti
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
 - "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
+- any other question: a recommendation yields to the Administration's answer on the paragraph it
+  cites (a recommendation urges; what the government does or will do is in the paragraphs it cites):
+  the cited paragraph when the Administration speaks in it, or the reply after it, whichever ranks best;
 - "who …": a best passage naming no one yields to the best one naming a person or an office.
 
 Who speaks comes from ingest.speakers (the report's own wording), read once per passage here.
@@ -45,7 +48,8 @@ _MEMBERS_ASKED = re.compile(
     r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
 _ADMINISTRATION_NAMED = re.compile(r"政府|當局|局方|\b(?:administration|government)\b")
 _MEMBERS_NAMED = re.compile(r"(?<!小組)委員(?!會)|議員|\b(?:members?|legislators?)\b")
-_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,16}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
+# The report's recommendations are the subcommittee's: "報告建議…" / "what does the report recommend" asks for 67(x).
+_SUBCOMMITTEE_ASKED = re.compile(r"(?:小組委員會|報告)[^，,。？?]{0,16}?建議|\b(?:sub-?committee|report)\b[^?.]{0,20}?\brecommend")
 
 
 def side_asked(folded_written: str) -> str:
@@ -92,6 +96,11 @@ def _role(p: Passage, parent: Passage | None) -> str:
     return ""
 
 
+def _speakers_of(p: Passage) -> set[str | None]:
+    """Everyone who speaks in a passage."""
+    return {t.speaker for t in turns(p.text)}
+
+
 class SpeakerPreference:
     """Per passage, read once: its role, the reply after a members' paragraph, the members' paragraph
     before a reply, the recommendations citing a paragraph."""
@@ -123,6 +132,7 @@ class SpeakerPreference:
                     break
         self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
         self.cited: dict[Key, list[Key]] = {}  # recommendation → the members' paragraphs it cites
+        self.answered: dict[Key, list[Key]] = {}  # recommendation → the replies on the paragraphs it cites
         for key, p in by_label.items():
             if self.role[key] != "recommendation":
                 continue
@@ -132,6 +142,21 @@ class SpeakerPreference:
                     self.recommendations.setdefault(target, []).append(key)
                     if self.role[target] == MEMBERS:
                         self.cited.setdefault(key, []).append(target)
+                    self.answered.setdefault(key, []).extend(self._replies_on(target, keys))
+
+    def _replies_on(self, key: Key, keys: list[Key]) -> list[Key]:
+        """The Administration's paragraphs on what `key` raises: `key` itself when the Administration
+        speaks in it, and the replies that follow it in its section (up to AHEAD paragraphs)."""
+        by_label = self.links.by_label
+        p = by_label[key]
+        out = [key] if self.role[key] == "reply" or ADMINISTRATION in _speakers_of(p) else []
+        at = self.links.position[key]
+        for after in keys[at + 1:at + 1 + AHEAD]:
+            b = by_label[after]
+            if (b.doc, b.section) != (p.doc, p.section) or self.role[after] != "reply":
+                break
+            out.append(after)
+        return out
 
     def names_person(self, key: Key) -> bool:
         """Whether a passage names a person or an office-holder (read once per passage)."""
@@ -164,6 +189,8 @@ class SpeakerPreference:
                 ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
             other = self.counterpart(key, side)
+            if other is None and side not in (MEMBERS, SUBCOMMITTEE) and self.answered.get(key):
+                other = max(self.answered[key], key=lambda k: (out.get(k, float("-inf")), -self.links.position[k]))
             if other is not None and out.get(other, float("-inf")) <= out[key]:
                 out[other] = out[key] + LIFT
         return out

@@ -302,6 +302,25 @@ def test_a_reply_already_above_the_question_stays_where_it_is(preference):
 KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
 
 
+def test_a_recommendation_yields_to_the_reply_on_the_paragraph_it_cites_unless_the_recommendation_is_asked(preference):
+    scores = {KEY_OF[RECOMMENDS]: 0.9, KEY_OF[ASKS]: 0.5, KEY_OF[REPLY]: 0.4}
+    assert _order(preference, scores, "")[:2] == ["35", "67(1)"]
+    assert _order(preference, scores, "administration")[:2] == ["35", "67(1)"]
+    assert _order(preference, scores, "subcommittee")[0] == "67(1)"
+    assert _order(preference, scores, "members")[0] == "34"
+
+
+def test_a_recommendation_citing_a_paragraph_where_both_sides_speak_yields_to_the_best_reply_on_it():
+    both = Passage("CB(4)1", "28", ("醫健通",), "委員建議整合兩個應用程式。政府當局表示會加強連接。")
+    further = Passage("CB(4)1", "29", ("醫健通",), "政府當局告知，私營醫護提供者須上載紀錄。")
+    urges = Passage("CB(4)1", "67(9)", ("建議",), "整合兩個應用程式(參閱上文第28段)；", refs=("28",))
+    links = Links((both, further, RECOMMENDATIONS, urges))
+    stage = SpeakerPreference(links)
+    scores = {("CB(4)1", "67(9)"): 0.9, ("CB(4)1", "28"): 0.7, ("CB(4)1", "29"): 0.8}
+    moved = stage.apply(scores, rank(scores, links.position), "")
+    assert [label for _, label in rank(moved, links.position)] == ["29", "67(9)", "28"]
+
+
 def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section():
     asks = Passage("CB(4)1", "40", ("無人機",), "委員詢問無人機的應用。")
     more = Passage("CB(4)1", "41", ("無人機",), "委員亦建議擴大試點。")
@@ -333,6 +352,8 @@ def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_
     ("what did members urge the administration to do about the blueprint?", "members"),
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
+    ("報告建議如何改善醫健通?", "subcommittee"),  # the report's recommendations are the subcommittee's
+    ("what does the report recommend on joint emergency response?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
     ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),
     ("小組委員會就跨部門科技應用有何建議?", "subcommittee"),  # 小組委員會 holds 委員 but is not the members  # the last clause asks
