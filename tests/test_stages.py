@@ -64,6 +64,19 @@ def test_a_share_of_a_score_passes_along_each_link():
     assert spread == {KEY[R2]: 1.0, KEY[P4]: 0.9, KEY[FN1]: 0.45}
 
 
+def test_an_appendix_whose_heading_the_question_names_rises_above_the_paragraph_pointing_to_it():
+    pointing = Passage("CB(4)1", "5", ("小組委員會",), "小組委員會的職權範圍及委員名單，分別載於附錄1及2。",
+                       refs=("appendix1", "appendix2"))
+    terms = Passage("CB(4)1", "appendix1", ("小組委員會", "職權範圍"), "檢視藍圖的執行情況，並提出建議。")
+    members = Passage("CB(4)1", "appendix2", ("小組委員會", "委員名單"), "主席 葛珮帆議員")
+    links = Links((pointing, terms, members))
+    scores = {("CB(4)1", "5"): 0.9, ("CB(4)1", "appendix1"): 0.8, ("CB(4)1", "appendix2"): 0.8}
+    order = lambda q: [label for _, label in rank(links.pointed_to(scores, rank(scores, links.position), q),  # noqa: E731
+                                                    links.position)]
+    assert order("小組委員會的職權範圍是甚麼? 職權範圍") == ["appendix1", "5", "appendix2"]
+    assert order("小組委員會何時成立?") == ["5", "appendix1", "appendix2"]  # names no appendix's heading
+
+
 # ---- label lookup
 
 def test_a_named_label_comes_from_the_report_with_the_higher_score_first():
