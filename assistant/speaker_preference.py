@@ -35,8 +35,10 @@ DEPTH = 10  # how many of the best passages are looked at: the rest never reach 
 # The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
 # rewritten). The subcommittee's recommendation comes first ("小組委員會建議政府當局…"), then the
 # Administration's side when both it and members are named ("委員問到…，政府當局如何回應？").
+# The Administration asked to do something is not the Administration speaking: "他們要求政府怎樣應對"
+# asks what members urged.
 _ADMINISTRATION_ASKED = re.compile(
-    r"(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
+    r"(?<!要求)(?<!促請)(?<!呼籲)(?<!敦促)(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
     r"解釋|指出|立場|對策|處理|說|講)"
     r"|\b(?:administration|government)(?:'s)?\s+(?:respond|responded|reply|replied|answer|say|said|do|did|plan|"
     r"position|stance|view|response)\b"

@@ -365,6 +365,7 @@ def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_
     ("what did members urge the administration to do about the blueprint?", "members"),
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
+    ("議員擔心缺乏哪一類人才?他們要求政府怎樣應對?", "members"),  # the government asked to act, not speaking
     ("報告建議如何改善醫健通?", "subcommittee"),  # the report's recommendations are the subcommittee's
     ("what does the report recommend on joint emergency response?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
