@@ -5,7 +5,8 @@ and the Administration replying, usually in the next paragraph of the same secti
 第35段 answers). A question found by the members' paragraph is answered by the reply, so:
 
 - a question that does not ask for the members' words: a passage where only members speak yields to
-  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it);
+  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it); when
+  the reply goes on over further paragraphs (政府當局進一步表示…), the best ranked of them;
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
 - "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
@@ -118,6 +119,8 @@ class SpeakerPreference:
             self.role[key] = _role(p, parent)
         self.reply: dict[Key, Key] = {}  # members' paragraph → the reply after it in the same section
         self.asking: dict[Key, Key] = {}  # reply → the members' paragraph before it in the same section
+        # members' paragraph → its reply and the replies continuing it (政府當局進一步表示…), in order
+        self.replies: dict[Key, list[Key]] = {}
         for at, before in enumerate(keys):
             if self.role[before] != MEMBERS:
                 continue
@@ -130,6 +133,7 @@ class SpeakerPreference:
                     break
                 if self.role[after] == "reply":
                     self.reply[before] = after
+                    self.replies[before] = self._replies_on(after, keys)
                     self.asking.setdefault(after, before)
                     break
         self.recommendations: dict[Key, list[Key]] = {}  # paragraph → the recommendations citing it
@@ -191,8 +195,12 @@ class SpeakerPreference:
                 ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
             other = self.counterpart(key, side)
-            if other is None and side not in (MEMBERS, SUBCOMMITTEE) and self.answered.get(key):
-                other = max(self.answered[key], key=lambda k: (out.get(k, float("-inf")), -self.links.position[k]))
+            if side not in (MEMBERS, SUBCOMMITTEE):
+                # The best ranked of the Administration's paragraphs on it: a reply may go on over two
+                # paragraphs, the second on a further point (政府當局進一步表示，數字辦會…).
+                answers = self.replies.get(key) or self.answered.get(key)
+                if answers:
+                    other = max(answers, key=lambda k: (out.get(k, float("-inf")), -self.links.position[k]))
             if other is not None and out.get(other, float("-inf")) <= out[key]:
                 out[other] = out[key] + LIFT
         return out

@@ -346,6 +346,19 @@ def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section
     assert stage.counterpart(("CB(4)1", "42"), "members") == ("CB(4)1", "40")  # the first asking paragraph
 
 
+def test_a_reply_that_goes_on_over_two_paragraphs_lends_the_members_rank_to_the_better_ranked_of_them():
+    asks = Passage("CB(4)1", "8", ("網絡安全",), "委員詢問政府部門如何保障網絡安全。")
+    reply = Passage("CB(4)1", "9", ("網絡安全",), "政府當局表示，政府部門須遵從保安政策。")
+    further = Passage("CB(4)1", "10", ("網絡安全",), "政府當局進一步表示，數字辦會舉辦網絡安全攻防演練。")
+    links = Links((asks, reply, further))
+    stage = SpeakerPreference(links)
+    order = lambda scores, side: [label for _, label in rank(  # noqa: E731
+        stage.apply(scores, rank(scores, links.position), side), links.position)]
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "10"): 0.8, ("CB(4)1", "9"): 0.7}, "")[0] == "10"
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "9"): 0.8, ("CB(4)1", "10"): 0.7}, "")[0] == "9"
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "10"): 0.8, ("CB(4)1", "9"): 0.7}, "members")[0] == "8"
+
+
 def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_none():
     about = Passage("CB(4)1", "5", ("小組委員會",), "內務委員會委任小組委員會研究智慧城市事宜。")
     chair = Passage("CB(4)1", "6", ("小組委員會",), "小組委員會由葛珮帆議員擔任主席。")
