@@ -1,7 +1,8 @@
 """Hybrid retrieval, composed of stages over one Query and one Hit type:
 
     Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
-                over the question) → Links.pointed_to (an appendix over the paragraph pointing to it) → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
+                over the question) → Links.pointed_to (an appendix over the paragraph pointing to it)
+                → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
 """
 from __future__ import annotations
 
