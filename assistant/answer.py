@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, not_stated
 from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
+from assistant.links import held_heading
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
 from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
@@ -126,10 +127,13 @@ def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_a
         opening = said[:2] if said[0].end - said[0].start < SHORT_OPENING else said[:1]
         return [_Candidate(rank, s.start, s.end, LOOKUP_BONUS + weight, 1.0, hit, s) for s in opening]
     scored = []
+    # An appendix's sentences are read under the heading naming what it holds: the terms of reference
+    # (職權範圍) never use the words "terms of reference".
+    heading = bigrams(held_heading(hit.passage))
     for position, s in enumerate(said):
         if skip_asks and s.act == "asks":
             continue
-        c = coverage(q, _sentence_bigrams(text[s.start:s.end]))
+        c = coverage(q, _sentence_bigrams(text[s.start:s.end]) | heading)
         score = c + weight + (bonus if prefer and s.speaker == prefer else 0.0)
         scored.append((-score, position, _Candidate(rank, s.start, s.end, score, c, hit, s)))
     scored.sort(key=lambda t: t[:2])  # ties go to the earlier sentence, usually the topic sentence

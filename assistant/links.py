@@ -6,7 +6,18 @@ from typing import Mapping
 
 from assistant.hit import Key
 from index.key_table import KeyTable, PassagesByKey, last_rows
+from index.normalise import fold
 from ingest.passage import Passage
+
+POINTER_LIFT = 1e-6  # how far above the passage pointing to it an appendix goes: just above
+POINTER_DEPTH = 5  # how many of the best passages may hand their place to an appendix they cite
+_HOLDERS = ("appendix", "annex")  # labels of the passages a paragraph points to for a list or a text
+
+
+def held_heading(p: Passage) -> str:
+    """What an appendix or annex holds, by its own heading (職權範圍, 委員名單); "" for other passages
+    (a paragraph's heading names its section's topic, shared by its neighbours, not what it holds)."""
+    return p.section[-1] if p.label.startswith(_HOLDERS) and p.section else ""
 
 
 class Links:
@@ -72,3 +83,22 @@ class Links:
                 bonus[linked] = max(bonus.get(linked, 0.0), share * score)
         keys = [*scores, *(key for key in bonus if key not in scores)]
         return {key: max(scores.get(key, 0.0), bonus.get(key, 0.0)) for key in keys}
+
+    def pointed_to(self, scores: Mapping[Key, float], ranked: list[Key], folded_written: str) -> dict[Key, float]:
+        """Scores with an appendix or annex lifted just above a best passage (of POINTER_DEPTH) citing it,
+        when the question names the appendix's own heading.
+
+        A report points to its appendices for what it does not print in full ("小組委員會的職權範圍及
+        委員名單，分別載於附錄1及2"): asked for the terms of reference (職權範圍), the appendix headed
+        職權範圍 holds them, not the paragraph saying where they are. `folded_written`: the question
+        folded, in written Chinese with its glossary terms (an English "terms of reference" reads 職權範圍).
+        """
+        out = dict(scores)
+        for key in ranked[:POINTER_DEPTH]:
+            p = self.by_label[key]
+            for label in p.refs:
+                held = self.by_label.get((p.doc, label))
+                heading = fold(held_heading(held)).strip() if held is not None else ""
+                if len(heading) >= 2 and heading in folded_written and out.get((p.doc, label), float("-inf")) <= out[key]:
+                    out[(p.doc, label)] = out[key] + POINTER_LIFT
+        return out

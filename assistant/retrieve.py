@@ -1,7 +1,8 @@
 """Hybrid retrieval, composed of stages over one Query and one Hit type:
 
     Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
-                over the question) → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
+                over the question) → Links.pointed_to (an appendix over the paragraph pointing to it)
+                → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
 """
 from __future__ import annotations
 
@@ -105,6 +106,7 @@ class Retriever:
         scores = self._scores(query, dense, rows)
         side = speaker or side_asked(query.searched_folded)
         scores = self.preference.apply(scores, rank(scores, self.links.position), side, asked(query) == "person")
+        scores = self.links.pointed_to(scores, rank(scores, self.links.position), query.searched_folded)
         named = self.lookup.search(query, scores, docs)
         hits = [self._in_language(h, query.lang) for h in self._take(named, scores, k)]
         verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s,

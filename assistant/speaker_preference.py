@@ -5,10 +5,14 @@ and the Administration replying, usually in the next paragraph of the same secti
 第35段 answers). A question found by the members' paragraph is answered by the reply, so:
 
 - a question that does not ask for the members' words: a passage where only members speak yields to
-  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it);
+  the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it); when
+  the reply goes on over further paragraphs (政府當局進一步表示…), the best ranked of them;
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
 - "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
+- any other question: a recommendation yields to the Administration's answer on the paragraph it
+  cites (a recommendation urges; what the government does or will do is in the paragraphs it cites):
+  the cited paragraph when the Administration speaks in it, or the reply after it, whichever ranks best;
 - "who …": a best passage naming no one yields to the best one naming a person or an office.
 
 Who speaks comes from ingest.speakers (the report's own wording), read once per passage here.
@@ -32,8 +36,10 @@ DEPTH = 10  # how many of the best passages are looked at: the rest never reach 
 # The side a question asks for, from its folded written form (Traditional, lowercase, Cantonese
 # rewritten). The subcommittee's recommendation comes first ("小組委員會建議政府當局…"), then the
 # Administration's side when both it and members are named ("委員問到…，政府當局如何回應？").
+# The Administration asked to do something is not the Administration speaking: "他們要求政府怎樣應對"
+# asks what members urged.
 _ADMINISTRATION_ASKED = re.compile(
-    r"(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
+    r"(?<!要求)(?<!促請)(?<!呼籲)(?<!敦促)(?:政府當局|當局|政府|局方)[^，,。？?]{0,6}?(?:如何|怎樣|怎麼|點|有何|有甚麼|有什麼|有咩|做了|做過|會|回應|回覆|答覆|表示|"
     r"解釋|指出|立場|對策|處理|說|講)"
     r"|\b(?:administration|government)(?:'s)?\s+(?:respond|responded|reply|replied|answer|say|said|do|did|plan|"
     r"position|stance|view|response)\b"
@@ -45,7 +51,8 @@ _MEMBERS_ASKED = re.compile(
     r"|\bmembers'\s+(?:view|views|concerns?|suggestions?|call|calls|requests?)\b")
 _ADMINISTRATION_NAMED = re.compile(r"政府|當局|局方|\b(?:administration|government)\b")
 _MEMBERS_NAMED = re.compile(r"(?<!小組)委員(?!會)|議員|\b(?:members?|legislators?)\b")
-_SUBCOMMITTEE_ASKED = re.compile(r"小組委員會[^，,。？?]{0,16}?建議|\bsub-?committee\b[^?.]{0,20}?\brecommend")
+# The report's recommendations are the subcommittee's: "報告建議…" / "what does the report recommend" asks for 67(x).
+_SUBCOMMITTEE_ASKED = re.compile(r"(?:小組委員會|報告)[^，,。？?]{0,16}?建議|\b(?:sub-?committee|report)\b[^?.]{0,20}?\brecommend")
 
 
 def side_asked(folded_written: str) -> str:
@@ -90,6 +97,11 @@ def _role(p: Passage, parent: Passage | None) -> str:
     if said[0] != MEMBERS:
         return "reply"
     return ""
+
+
+def _speakers_of(p: Passage) -> set[str | None]:
+    """Everyone who speaks in a passage."""
+    return {t.speaker for t in turns(p.text)}
 
 
 class SpeakerPreference:
@@ -148,6 +160,32 @@ class SpeakerPreference:
         return [(p.doc, label) for label in p.refs
                 if (p.doc, label) in self.links.by_label and self.role((p.doc, label)) == MEMBERS]
 
+    def replies(self, before: Key) -> list[Key]:
+        """A members' paragraph's reply and the replies continuing it (政府當局進一步表示…), in order."""
+        after = self.reply(before)
+        return self._replies_on(after) if after is not None else []
+
+    def answered(self, key: Key) -> list[Key]:
+        """The Administration's paragraphs on what a recommendation cites (none for other passages)."""
+        if key not in self.links.by_label or self.role(key) != "recommendation":
+            return []
+        p = self.links.by_label[key]
+        return [reply for label in p.refs if (p.doc, label) in self.links.by_label
+                for reply in self._replies_on((p.doc, label))]
+
+    def _replies_on(self, key: Key) -> list[Key]:
+        """The Administration's paragraphs on what `key` raises: `key` itself when the Administration
+        speaks in it, and the replies that follow it in its section (up to AHEAD paragraphs)."""
+        p = self.links.by_label[key]
+        out = [key] if self.role(key) == "reply" or ADMINISTRATION in _speakers_of(p) else []
+        at = self.links.position[key]
+        for after in self._keys[at + 1:at + 1 + AHEAD]:
+            b = self.links.by_label[after]
+            if (b.doc, b.section) != (p.doc, p.section) or self.role(after) != "reply":
+                break
+            out.append(after)
+        return out
+
     def names_person(self, key: Key) -> bool:
         """Whether a passage names a person or an office-holder (read once per passage)."""
         if key not in self._names_person:
@@ -179,6 +217,12 @@ class SpeakerPreference:
                 ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
             other = self.counterpart(key, side)
+            if side not in (MEMBERS, SUBCOMMITTEE):
+                # The best ranked of the Administration's paragraphs on it: a reply may go on over two
+                # paragraphs, the second on a further point (政府當局進一步表示，數字辦會…).
+                answers = self.replies(key) or self.answered(key)
+                if answers:
+                    other = max(answers, key=lambda k: (out.get(k, float("-inf")), -self.links.position[k]))
             if other is not None and out.get(other, float("-inf")) <= out[key]:
                 out[other] = out[key] + LIFT
         return out

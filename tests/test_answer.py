@@ -145,6 +145,14 @@ def test_quotes_are_listed_in_rank_order_then_text_order():
     assert order == sorted(order)
 
 
+def test_an_appendix_is_quoted_under_the_heading_naming_what_it_holds():
+    pointing = Passage(DOC, "5", ("小組委員會",), "小組委員會的職權範圍及委員名單，分別載於附錄1及2。")
+    terms = Passage(DOC, "appendix1", ("小組委員會", "職權範圍"), "檢視藍圖的執行情況，並就發展智慧城市提出建議。")
+    answer = compose(result("小組委員會的職權範圍是甚麼？", terms, pointing), "zh-Hant")
+
+    assert answer.quotes[0].label == "appendix1"
+
+
 def test_quotes_unrelated_to_the_question_are_left_out():
     # 67 and 67(5) share nothing with the question beyond rank: only paragraph 15 is quoted,
     # its answering sentence first.

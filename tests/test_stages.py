@@ -64,6 +64,19 @@ def test_a_share_of_a_score_passes_along_each_link():
     assert spread == {KEY[R2]: 1.0, KEY[P4]: 0.9, KEY[FN1]: 0.45}
 
 
+def test_an_appendix_whose_heading_the_question_names_rises_above_the_paragraph_pointing_to_it():
+    pointing = Passage("CB(4)1", "5", ("小組委員會",), "小組委員會的職權範圍及委員名單，分別載於附錄1及2。",
+                       refs=("appendix1", "appendix2"))
+    terms = Passage("CB(4)1", "appendix1", ("小組委員會", "職權範圍"), "檢視藍圖的執行情況，並提出建議。")
+    members = Passage("CB(4)1", "appendix2", ("小組委員會", "委員名單"), "主席 葛珮帆議員")
+    links = Links((pointing, terms, members))
+    scores = {("CB(4)1", "5"): 0.9, ("CB(4)1", "appendix1"): 0.8, ("CB(4)1", "appendix2"): 0.8}
+    order = lambda q: [label for _, label in rank(links.pointed_to(scores, rank(scores, links.position), q),  # noqa: E731
+                                                    links.position)]
+    assert order("小組委員會的職權範圍是甚麼? 職權範圍") == ["appendix1", "5", "appendix2"]
+    assert order("小組委員會何時成立?") == ["5", "appendix1", "appendix2"]  # names no appendix's heading
+
+
 # ---- label lookup
 
 def test_a_named_label_comes_from_the_report_with_the_higher_score_first():
@@ -302,6 +315,25 @@ def test_a_reply_already_above_the_question_stays_where_it_is(preference):
 KEY_OF = {p: (p.doc, p.label) for p in DEBATE}
 
 
+def test_a_recommendation_yields_to_the_reply_on_the_paragraph_it_cites_unless_the_recommendation_is_asked(preference):
+    scores = {KEY_OF[RECOMMENDS]: 0.9, KEY_OF[ASKS]: 0.5, KEY_OF[REPLY]: 0.4}
+    assert _order(preference, scores, "")[:2] == ["35", "67(1)"]
+    assert _order(preference, scores, "administration")[:2] == ["35", "67(1)"]
+    assert _order(preference, scores, "subcommittee")[0] == "67(1)"
+    assert _order(preference, scores, "members")[0] == "34"
+
+
+def test_a_recommendation_citing_a_paragraph_where_both_sides_speak_yields_to_the_best_reply_on_it():
+    both = Passage("CB(4)1", "28", ("醫健通",), "委員建議整合兩個應用程式。政府當局表示會加強連接。")
+    further = Passage("CB(4)1", "29", ("醫健通",), "政府當局告知，私營醫護提供者須上載紀錄。")
+    urges = Passage("CB(4)1", "67(9)", ("建議",), "整合兩個應用程式(參閱上文第28段)；", refs=("28",))
+    links = Links((both, further, RECOMMENDATIONS, urges))
+    stage = SpeakerPreference(links)
+    scores = {("CB(4)1", "67(9)"): 0.9, ("CB(4)1", "28"): 0.7, ("CB(4)1", "29"): 0.8}
+    moved = stage.apply(scores, rank(scores, links.position), "")
+    assert [label for _, label in rank(moved, links.position)] == ["29", "67(9)", "28"]
+
+
 def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section():
     asks = Passage("CB(4)1", "40", ("無人機",), "委員詢問無人機的應用。")
     more = Passage("CB(4)1", "41", ("無人機",), "委員亦建議擴大試點。")
@@ -312,6 +344,19 @@ def test_the_reply_may_come_after_further_members_paragraphs_in_the_same_section
     assert stage.counterpart(("CB(4)1", "40"), "") == ("CB(4)1", "42")
     assert stage.counterpart(("CB(4)1", "41"), "") == ("CB(4)1", "42")
     assert stage.counterpart(("CB(4)1", "42"), "members") == ("CB(4)1", "40")  # the first asking paragraph
+
+
+def test_a_reply_that_goes_on_over_two_paragraphs_lends_the_members_rank_to_the_better_ranked_of_them():
+    asks = Passage("CB(4)1", "8", ("網絡安全",), "委員詢問政府部門如何保障網絡安全。")
+    reply = Passage("CB(4)1", "9", ("網絡安全",), "政府當局表示，政府部門須遵從保安政策。")
+    further = Passage("CB(4)1", "10", ("網絡安全",), "政府當局進一步表示，數字辦會舉辦網絡安全攻防演練。")
+    links = Links((asks, reply, further))
+    stage = SpeakerPreference(links)
+    order = lambda scores, side: [label for _, label in rank(  # noqa: E731
+        stage.apply(scores, rank(scores, links.position), side), links.position)]
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "10"): 0.8, ("CB(4)1", "9"): 0.7}, "")[0] == "10"
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "9"): 0.8, ("CB(4)1", "10"): 0.7}, "")[0] == "9"
+    assert order({("CB(4)1", "8"): 0.9, ("CB(4)1", "10"): 0.8, ("CB(4)1", "9"): 0.7}, "members")[0] == "8"
 
 
 def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_none():
@@ -333,6 +378,9 @@ def test_a_who_question_lifts_the_best_passage_naming_a_person_above_one_naming_
     ("what did members urge the administration to do about the blueprint?", "members"),
     ("小組委員會建議政府當局如何推展系統?", "subcommittee"),  # the recommendation, not the Administration
     ("what does the subcommittee recommend on cybersecurity?", "subcommittee"),
+    ("議員擔心缺乏哪一類人才?他們要求政府怎樣應對?", "members"),  # the government asked to act, not speaking
+    ("報告建議如何改善醫健通?", "subcommittee"),  # the report's recommendations are the subcommittee's
+    ("what does the report recommend on joint emergency response?", "subcommittee"),
     ("實時交通燈號調節系統幾時推展至全港?", ""),
     ("委員關注人工智能治理,政府發布了哪些指引?", "administration"),
     ("小組委員會就跨部門科技應用有何建議?", "subcommittee"),  # 小組委員會 holds 委員 but is not the members  # the last clause asks
