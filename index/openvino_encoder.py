@@ -5,12 +5,16 @@ OpenVINO model (torch is imported for that step only) and cached beside the fold
 
     $LEGCO_RAG_CACHE/models/multilingual-e5-small.openvino/
         model.xml, model.bin     the converted BERT (weights kept in fp16, as the folder stores them)
+        tokenizer.xml, .bin      the folder's tokenizer as an OpenVINO model (openvino-tokenizers), when installed
         legco-rag-openvino.json  what it was converted from; written last, so its presence means complete
         compiled/                OpenVINO's own cache of compiled models (a second process loads fast)
 
 The folder is rebuilt when the model folder's marker, this converter's version or the installed
-OpenVINO change. At query time the folder's tokenizer.json (`tokenizers`) and the compiled model
-are all that run: mean pooling over the attention mask and L2 normalisation follow in numpy.
+OpenVINO change. At query time the converted tokenizer and the compiled model are all that run:
+mean pooling over the attention mask and L2 normalisation follow in numpy. The converted tokenizer
+gives the same ids as `tokenizers` (tests/test_openvino_encoder.py) and loads in a fraction of the
+time tokenizer.json's 250,000 pieces take (which also holds the GIL throughout); where it is missing
+or cannot load, tokenizer.json is read with `tokenizers` instead.
 
     >>> encoder = OpenVINOEncoder.load()   # doctest: +SKIP
     >>> encoder.encode(["query: 香港2030年需要多少算力？"]).shape  # doctest: +SKIP
@@ -36,9 +40,10 @@ from index.model_folder import materialise_default_model
 from index.offline import child_environment
 
 # Bump when the conversion below changes, so stale cached models are rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: the tokenizer is converted too
 MARKER = "legco-rag-openvino.json"
 XML = "model.xml"
+TOKENIZER_XML = "tokenizer.xml"
 COMPILED = "compiled"
 MAX_TOKENS = 512  # e5's position table; sentence-transformers truncates there too
 # Queries are padded up to one of these lengths (the mask keeps mean pooling exact), so the few
@@ -122,6 +127,21 @@ def convert(model_folder: Path, dest: Path) -> None:
         converted = ov.convert_model(LastHiddenState(bert), example_input=example, input=dynamic)
     # fp16 storage is lossless here: the folder's weights are fp16 already. Compute stays as hinted.
     ov.save_model(converted, str(dest / XML), compress_to_fp16=True)
+    convert_tokenizer(model_folder, dest)
+
+
+def convert_tokenizer(model_folder: Path, dest: Path) -> None:
+    """The folder's tokenizer as `dest/tokenizer.xml` when openvino-tokenizers is installed (else nothing:
+    queries are tokenised with `tokenizers`). Truncates at MAX_TOKENS as _load_tokenizer does."""
+    try:
+        from openvino_tokenizers import convert_tokenizer as to_openvino
+    except ImportError:
+        return
+    from transformers import AutoTokenizer
+
+    ov = _import_openvino()
+    hf = AutoTokenizer.from_pretrained(str(model_folder), local_files_only=True)
+    ov.save_model(to_openvino(hf, with_detokenizer=False, truncation=True, max_length=MAX_TOKENS), str(dest / TOKENIZER_XML))
 
 
 class ConversionFailed(OpenVINOUnavailable):
@@ -218,13 +238,53 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _load_tokenizer(path: Path):
-    from tokenizers import Tokenizer
+class _HFTokenizer:
+    """Texts -> (ids, mask) int64 [n, longest] with `tokenizers` reading the folder's tokenizer.json."""
 
-    tokenizer = Tokenizer.from_file(str(path))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.no_padding()
-    return tokenizer
+    def __init__(self, path: Path):
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(path))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        ids = np.zeros((len(encodings), max(len(e.ids) for e in encodings)), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
+        return ids, mask
+
+
+class _OpenVINOTokenizer:
+    """The same, with the tokenizer converted by openvino-tokenizers (TOKENIZER_XML), compiled."""
+
+    def __init__(self, core, path: Path):
+        import openvino_tokenizers  # the tokenizer's operations live in its extension library
+
+        core.add_extension(str(openvino_tokenizers._ext_path))  # a Core made before the import lacks it
+        self._compiled = core.compile_model(str(path), "CPU")
+        self._local = threading.local()
+        self(["query: warm"])  # the first run builds the vocabulary's lookup tables: pay it while loading
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self._compiled.create_infer_request()
+        out = request.infer([np.array(list(texts))])
+        return (np.asarray(out["input_ids"], dtype=np.int64), np.asarray(out["attention_mask"], dtype=np.int64))
+
+
+def _load_tokenizer(core, ov_folder: Path, model_folder: Path):
+    """The converted tokenizer where it exists and loads; else tokenizer.json with `tokenizers`."""
+    if (ov_folder / TOKENIZER_XML).is_file():
+        try:
+            return _OpenVINOTokenizer(core, ov_folder / TOKENIZER_XML)
+        except Exception:  # noqa: BLE001  openvino-tokenizers missing or unloadable: the slower reader serves
+            pass
+    return _HFTokenizer(model_folder / "tokenizer.json")
 
 
 class _Background:
@@ -271,11 +331,11 @@ class OpenVINOEncoder:
         ov = _import_openvino()
         model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
         folder = ensure_converted(model_folder)
-        # Reading the 250k-piece tokenizer takes as long as compiling: do both at once.
-        tokenizer = _Background(lambda: _load_tokenizer(model_folder / "tokenizer.json"))
+        core = ov.Core()
+        core.set_property({"CACHE_DIR": str(folder / COMPILED)})
+        # Loading the tokenizer takes about as long as compiling: do both at once (both release the GIL).
+        tokenizer = _Background(lambda: _load_tokenizer(core, folder, model_folder))
         try:
-            core = ov.Core()
-            core.set_property({"CACHE_DIR": str(folder / COMPILED)})
             precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
             compiled = core.compile_model(str(folder / XML), "CPU", {
                 "PERFORMANCE_HINT": "LATENCY",
@@ -299,14 +359,10 @@ class OpenVINOEncoder:
 
         buckets: pad to one of LENGTH_BUCKETS (the shapes warmed at start-up) rather than to the longest
         text; off for passage batches, whose lengths vary too much for a few shapes to pay."""
-        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
-        longest = max(len(e.ids) for e in encodings)
-        length = _bucket(longest) if buckets else longest
-        ids = np.zeros((len(encodings), length), dtype=np.int64)  # pad id 1 or 0: masked out either way
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, :len(encoding.ids)] = encoding.ids
-            mask[row, :len(encoding.ids)] = 1
+        ids, mask = self._tokenizer(list(texts))
+        if buckets and _bucket(ids.shape[1]) > ids.shape[1]:  # pad id 0: masked out
+            pad = ((0, 0), (0, _bucket(ids.shape[1]) - ids.shape[1]))
+            ids, mask = np.pad(ids, pad), np.pad(mask, pad)
         return mean_pool(self._run(ids, mask), mask)
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
