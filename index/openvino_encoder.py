@@ -309,6 +309,27 @@ class _Background:
         return self._value
 
 
+_preloading: dict[Path, _Background] = {}
+_preloading_lock = threading.Lock()
+
+
+def preload(model_folder: Path | None = None) -> None:
+    """Start loading the query encoder in a thread, for the next OpenVINOEncoder.load to take.
+
+    Compiling the model and building the tokenizer's tables run in OpenVINO without the GIL, so a
+    command that will embed one question (`legco-rag ask`) overlaps them with its own start-up
+    (imports, reading the index). Errors wait for that load, which raises them. Nothing is started
+    while the model still needs converting: a process that exits early would leave the converter behind.
+    """
+    model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+    marker = _read_marker(openvino_folder(model_folder))
+    if marker is None or marker.get("error") or marker.get("source") != _source_key(model_folder):
+        return
+    with _preloading_lock:
+        if model_folder not in _preloading:
+            _preloading[model_folder] = _Background(lambda: OpenVINOEncoder._load(model_folder, warm=False))
+
+
 class OpenVINOEncoder:
     """Texts (prompt included) -> float32 unit vectors, with a compiled OpenVINO model and `tokenizers`.
 
@@ -326,10 +347,25 @@ class OpenVINOEncoder:
         """Convert (once), compile (cached by OpenVINO) and warm the default model's query encoder.
 
         warm: run every length in WARM_BUCKETS now (for a server); else only the first run is paid
-        here, which any first query would pay anyway.
+        here, which any first query would pay anyway. Takes the encoder `preload` started, if any.
         """
-        ov = _import_openvino()
         model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+        with _preloading_lock:
+            started = _preloading.pop(model_folder, None)
+        if started is not None:
+            try:
+                encoder = started.result()
+            except Exception:  # noqa: BLE001  load again here, so the error is raised where it is asked for
+                pass
+            else:
+                if warm:
+                    encoder.warm()
+                return encoder
+        return cls._load(model_folder, warm)
+
+    @classmethod
+    def _load(cls, model_folder: Path, warm: bool) -> OpenVINOEncoder:
+        ov = _import_openvino()
         folder = ensure_converted(model_folder)
         core = ov.Core()
         core.set_property({"CACHE_DIR": str(folder / COMPILED)})

@@ -130,3 +130,17 @@ def test_where_the_converted_tokenizer_cannot_load_tokenizer_json_serves_with_th
     fallback = OpenVINOEncoder.load(warm=False)
     assert isinstance(fallback._tokenizer, _HFTokenizer)
     assert np.array_equal(fallback.encode(question), usual.encode(question))
+
+
+def test_a_preloaded_encoder_is_the_one_the_next_load_returns():
+    from index import openvino_encoder
+    from index.openvino_encoder import OpenVINOEncoder, preload
+
+    model_folder = materialise_default_model()
+    openvino_encoder.ensure_converted(model_folder)
+    preload(model_folder)
+    started = openvino_encoder._preloading[model_folder]
+    encoder = OpenVINOEncoder.load(model_folder, warm=False)
+    assert encoder is started.result()
+    assert model_folder not in openvino_encoder._preloading  # taken once; the next load loads afresh
+    assert OpenVINOEncoder.load(model_folder, warm=False) is not encoder
