@@ -122,6 +122,22 @@ def cmd_remove(args) -> None:
           f"{change.manifest['count']} passages", file=sys.stderr)
 
 
+def _start_query_encoder(model: str | None) -> None:
+    """Start loading the OpenVINO query encoder while the index loads: one question's cold start is
+    mostly these two. (Wasted only when the index turns out to hold another model.)"""
+    from index.embed import forced_query_engine
+    from index.model_folder import DEFAULT_MODEL
+
+    if model not in (None, DEFAULT_MODEL) or forced_query_engine() not in (None, "openvino"):
+        return
+    try:
+        from index.openvino_encoder import preload
+
+        preload()
+    except Exception:  # noqa: BLE001  the query engine's own load reports what is wrong, or falls back
+        pass
+
+
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
     from assistant.followup import WithHistory, check_history
@@ -131,6 +147,7 @@ def cmd_ask(args) -> None:
     history = check_history(args.history)
     if not 1 <= args.k <= 100:
         raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
+    _start_query_encoder(args.model)
     retriever = open_retriever(args.index, args.model)
     if args.doc:
         from assistant.restricted import Restricted

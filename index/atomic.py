@@ -26,6 +26,20 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all, like write_text."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; it is a cache any user of the folder may read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def replace_folder(new: Path, folder: Path) -> None:
     """Put the folder `new` in place of `folder` (which may be missing); the old one stays whole until then.
 

@@ -5,12 +5,16 @@ OpenVINO model (torch is imported for that step only) and cached beside the fold
 
     $LEGCO_RAG_CACHE/models/multilingual-e5-small.openvino/
         model.xml, model.bin     the converted BERT (weights kept in fp16, as the folder stores them)
+        tokenizer.xml, .bin      the folder's tokenizer as an OpenVINO model (openvino-tokenizers), when installed
         legco-rag-openvino.json  what it was converted from; written last, so its presence means complete
         compiled/                OpenVINO's own cache of compiled models (a second process loads fast)
 
 The folder is rebuilt when the model folder's marker, this converter's version or the installed
-OpenVINO change. At query time the folder's tokenizer.json (`tokenizers`) and the compiled model
-are all that run: mean pooling over the attention mask and L2 normalisation follow in numpy.
+OpenVINO change. At query time the converted tokenizer and the compiled model are all that run:
+mean pooling over the attention mask and L2 normalisation follow in numpy. The converted tokenizer
+gives the same ids as `tokenizers` (tests/test_openvino_encoder.py) and loads in a fraction of the
+time tokenizer.json's 250,000 pieces take (which also holds the GIL throughout); where it is missing
+or cannot load, tokenizer.json is read with `tokenizers` instead.
 
     >>> encoder = OpenVINOEncoder.load()   # doctest: +SKIP
     >>> encoder.encode(["query: 香港2030年需要多少算力？"]).shape  # doctest: +SKIP
@@ -36,9 +40,10 @@ from index.model_folder import materialise_default_model
 from index.offline import child_environment
 
 # Bump when the conversion below changes, so stale cached models are rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: the tokenizer is converted too
 MARKER = "legco-rag-openvino.json"
 XML = "model.xml"
+TOKENIZER_XML = "tokenizer.xml"
 COMPILED = "compiled"
 MAX_TOKENS = 512  # e5's position table; sentence-transformers truncates there too
 # Queries are padded up to one of these lengths (the mask keeps mean pooling exact), so the few
@@ -122,6 +127,21 @@ def convert(model_folder: Path, dest: Path) -> None:
         converted = ov.convert_model(LastHiddenState(bert), example_input=example, input=dynamic)
     # fp16 storage is lossless here: the folder's weights are fp16 already. Compute stays as hinted.
     ov.save_model(converted, str(dest / XML), compress_to_fp16=True)
+    convert_tokenizer(model_folder, dest)
+
+
+def convert_tokenizer(model_folder: Path, dest: Path) -> None:
+    """The folder's tokenizer as `dest/tokenizer.xml` when openvino-tokenizers is installed (else nothing:
+    queries are tokenised with `tokenizers`). Truncates at MAX_TOKENS as _load_tokenizer does."""
+    try:
+        from openvino_tokenizers import convert_tokenizer as to_openvino
+    except ImportError:
+        return
+    from transformers import AutoTokenizer
+
+    ov = _import_openvino()
+    hf = AutoTokenizer.from_pretrained(str(model_folder), local_files_only=True)
+    ov.save_model(to_openvino(hf, with_detokenizer=False, truncation=True, max_length=MAX_TOKENS), str(dest / TOKENIZER_XML))
 
 
 class ConversionFailed(OpenVINOUnavailable):
@@ -218,13 +238,53 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _load_tokenizer(path: Path):
-    from tokenizers import Tokenizer
+class _HFTokenizer:
+    """Texts -> (ids, mask) int64 [n, longest] with `tokenizers` reading the folder's tokenizer.json."""
 
-    tokenizer = Tokenizer.from_file(str(path))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.no_padding()
-    return tokenizer
+    def __init__(self, path: Path):
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(path))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        ids = np.zeros((len(encodings), max(len(e.ids) for e in encodings)), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
+        return ids, mask
+
+
+class _OpenVINOTokenizer:
+    """The same, with the tokenizer converted by openvino-tokenizers (TOKENIZER_XML), compiled."""
+
+    def __init__(self, core, path: Path):
+        import openvino_tokenizers  # the tokenizer's operations live in its extension library
+
+        core.add_extension(str(openvino_tokenizers._ext_path))  # a Core made before the import lacks it
+        self._compiled = core.compile_model(str(path), "CPU")
+        self._local = threading.local()
+        self(["query: warm"])  # the first run builds the vocabulary's lookup tables: pay it while loading
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self._compiled.create_infer_request()
+        out = request.infer([np.array(list(texts))])
+        return (np.asarray(out["input_ids"], dtype=np.int64), np.asarray(out["attention_mask"], dtype=np.int64))
+
+
+def _load_tokenizer(core, ov_folder: Path, model_folder: Path):
+    """The converted tokenizer where it exists and loads; else tokenizer.json with `tokenizers`."""
+    if (ov_folder / TOKENIZER_XML).is_file():
+        try:
+            return _OpenVINOTokenizer(core, ov_folder / TOKENIZER_XML)
+        except Exception:  # noqa: BLE001  openvino-tokenizers missing or unloadable: the slower reader serves
+            pass
+    return _HFTokenizer(model_folder / "tokenizer.json")
 
 
 class _Background:
@@ -249,6 +309,27 @@ class _Background:
         return self._value
 
 
+_preloading: dict[Path, _Background] = {}
+_preloading_lock = threading.Lock()
+
+
+def preload(model_folder: Path | None = None) -> None:
+    """Start loading the query encoder in a thread, for the next OpenVINOEncoder.load to take.
+
+    Compiling the model and building the tokenizer's tables run in OpenVINO without the GIL, so a
+    command that will embed one question (`legco-rag ask`) overlaps them with its own start-up
+    (imports, reading the index). Errors wait for that load, which raises them. Nothing is started
+    while the model still needs converting: a process that exits early would leave the converter behind.
+    """
+    model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+    marker = _read_marker(openvino_folder(model_folder))
+    if marker is None or marker.get("error") or marker.get("source") != _source_key(model_folder):
+        return
+    with _preloading_lock:
+        if model_folder not in _preloading:
+            _preloading[model_folder] = _Background(lambda: OpenVINOEncoder._load(model_folder, warm=False))
+
+
 class OpenVINOEncoder:
     """Texts (prompt included) -> float32 unit vectors, with a compiled OpenVINO model and `tokenizers`.
 
@@ -266,16 +347,31 @@ class OpenVINOEncoder:
         """Convert (once), compile (cached by OpenVINO) and warm the default model's query encoder.
 
         warm: run every length in WARM_BUCKETS now (for a server); else only the first run is paid
-        here, which any first query would pay anyway.
+        here, which any first query would pay anyway. Takes the encoder `preload` started, if any.
         """
-        ov = _import_openvino()
         model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+        with _preloading_lock:
+            started = _preloading.pop(model_folder, None)
+        if started is not None:
+            try:
+                encoder = started.result()
+            except Exception:  # noqa: BLE001  load again here, so the error is raised where it is asked for
+                pass
+            else:
+                if warm:
+                    encoder.warm()
+                return encoder
+        return cls._load(model_folder, warm)
+
+    @classmethod
+    def _load(cls, model_folder: Path, warm: bool) -> OpenVINOEncoder:
+        ov = _import_openvino()
         folder = ensure_converted(model_folder)
-        # Reading the 250k-piece tokenizer takes as long as compiling: do both at once.
-        tokenizer = _Background(lambda: _load_tokenizer(model_folder / "tokenizer.json"))
+        core = ov.Core()
+        core.set_property({"CACHE_DIR": str(folder / COMPILED)})
+        # Loading the tokenizer takes about as long as compiling: do both at once (both release the GIL).
+        tokenizer = _Background(lambda: _load_tokenizer(core, folder, model_folder))
         try:
-            core = ov.Core()
-            core.set_property({"CACHE_DIR": str(folder / COMPILED)})
             precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
             compiled = core.compile_model(str(folder / XML), "CPU", {
                 "PERFORMANCE_HINT": "LATENCY",
@@ -299,14 +395,10 @@ class OpenVINOEncoder:
 
         buckets: pad to one of LENGTH_BUCKETS (the shapes warmed at start-up) rather than to the longest
         text; off for passage batches, whose lengths vary too much for a few shapes to pay."""
-        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
-        longest = max(len(e.ids) for e in encodings)
-        length = _bucket(longest) if buckets else longest
-        ids = np.zeros((len(encodings), length), dtype=np.int64)  # pad id 1 or 0: masked out either way
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, :len(encoding.ids)] = encoding.ids
-            mask[row, :len(encoding.ids)] = 1
+        ids, mask = self._tokenizer(list(texts))
+        if buckets and _bucket(ids.shape[1]) > ids.shape[1]:  # pad id 0: masked out
+            pad = ((0, 0), (0, _bucket(ids.shape[1]) - ids.shape[1]))
+            ids, mask = np.pad(ids, pad), np.pad(mask, pad)
         return mean_pool(self._run(ids, mask), mask)
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

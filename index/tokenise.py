@@ -6,19 +6,30 @@ phrase tables fold() reads; index.tokeniser records all of them in the manifest.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
 import logging
 import re
+from pathlib import Path
 
-from index import glossary
+from index import glossary, word_frequencies
 from index.defaults import cache_dir
 from index.normalise import CJK_RUN, fold, to_simplified
 
 _LATIN_OR_NUMBER = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 
 
+DICTIONARY_FORMAT = 1  # bump when what the cached dictionary holds changes
+
+
 @functools.lru_cache(maxsize=None)
 def jieba_tokenizer():
-    """The jieba tokenizer, quiet, caching under $LEGCO_RAG_CACHE, knowing the glossary's words."""
+    """The jieba tokenizer, quiet, knowing the glossary's words, its dictionary cached under $LEGCO_RAG_CACHE.
+
+    jieba's own cache holds only its base dictionary and takes about 0.5 s to read; the dictionary
+    with the user words added is kept instead in a file read by look-up (index.word_frequencies),
+    named after what it holds, so an edited glossary or another jieba makes a new one.
+    """
     try:
         import jieba
     except ImportError as err:  # pragma: no cover - depends on the environment
@@ -26,17 +37,48 @@ def jieba_tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    path = dictionary_cache()
+    table = word_frequencies.open_table(path)
+    if table is not None:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = table, table.total, True
+        return tokenizer
 
-    cache = cache_dir() / "jieba"
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tokenizer.tmp_dir = str(cache)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(path.parent)
     except OSError:
         pass  # jieba falls back to the system temp dir
     tokenizer.initialize()
     for word in user_words():
         tokenizer.add_word(word, freq=100_000)
+    try:
+        word_frequencies.write(path, tokenizer.FREQ, tokenizer.total)
+    except OSError:
+        pass  # a read-only cache: the next process initialises jieba again
+    else:
+        for stale in path.parent.glob("dictionary-*.bin"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return tokenizer
+
+
+def dictionary_cache() -> Path:
+    """Where jieba's dictionary with the user words is kept: named by the jieba version and user words
+    (what the index manifest's tokeniser record says of jieba, index.tokeniser) and this file's format."""
+    key = "\n".join([str(DICTIONARY_FORMAT), _jieba_version(), user_words_sha256()])
+    return cache_dir() / "jieba" / f"dictionary-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.bin"
+
+
+def _jieba_version() -> str:
+    try:
+        return importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def user_words_sha256() -> str:
+    """The SHA-256 of the user words, one a line: the manifest records it (index.tokeniser)."""
+    return hashlib.sha256("\n".join(user_words()).encode("utf-8")).hexdigest()
 
 
 @functools.lru_cache(maxsize=None)

@@ -70,7 +70,7 @@ def current() -> dict:
         "version": TOKENISER_VERSION,
         "glossary_sha256": _sha256(Path(glossary.GLOSSARY_TSV).read_bytes()),
         "phrase_table_sha256": _sha256(Path(normalise.VARIANTS_TSV).read_bytes()),
-        "jieba_user_words_sha256": _sha256("\n".join(tokenise.user_words()).encode("utf-8")),
+        "jieba_user_words_sha256": tokenise.user_words_sha256(),
         "jieba": _version("jieba"),
         "opencc": _version("opencc"),
     }

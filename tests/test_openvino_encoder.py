@@ -91,3 +91,56 @@ def test_conversion_uses_only_what_is_installed_and_reports_nothing(tmp_path):
     assert "network attempts: []" in run.stdout
     assert (dest / "model.xml").exists() and (dest / "model.bin").stat().st_size > 100_000_000
     assert list(home.iterdir()) == []  # no consent file, no client id
+
+
+def test_the_converted_tokenizer_gives_the_ids_of_tokenizers_on_every_eval_text_and_bundled_passage():
+    # The query path tokenises with the converted tokenizer; indexes were built with `tokenizers`.
+    pytest.importorskip("openvino_tokenizers")
+    import openvino as ov
+
+    from index.defaults import BUNDLED_REPORT
+    from index.openvino_encoder import (TOKENIZER_XML, _HFTokenizer, _OpenVINOTokenizer, ensure_converted)
+    from ingest.parse import load_report
+
+    model_folder = materialise_default_model()
+    folder = ensure_converted(model_folder)
+    assert (folder / TOKENIZER_XML).is_file()
+    converted = _OpenVINOTokenizer(ov.Core(), folder / TOKENIZER_XML)
+    reference = _HFTokenizer(model_folder / "tokenizer.json")
+    texts = [f"query: {t}" for t in eval_query_texts()] + [f"passage: {p.text}" for p in load_report(BUNDLED_REPORT)[1]]
+    texts.append("query: " + "算力" * 600)  # longer than MAX_TOKENS: both truncate at the same place
+    for text in texts:
+        ids, mask = converted([text])
+        expected, _ = reference([text])
+        assert ids[mask == 1].tolist() == expected[0].tolist(), text
+
+
+def test_where_the_converted_tokenizer_cannot_load_tokenizer_json_serves_with_the_same_vectors(monkeypatch):
+    from index import openvino_encoder
+    from index.openvino_encoder import OpenVINOEncoder, _HFTokenizer, _OpenVINOTokenizer
+
+    question = ["query: 香港2030年需要多少算力？"]
+    usual = OpenVINOEncoder.load(warm=False)
+    assert isinstance(usual._tokenizer, _OpenVINOTokenizer)
+
+    def unloadable(*_):
+        raise RuntimeError("Cannot create SpecialTokensSplit layer from unsupported opset: extension")
+
+    monkeypatch.setattr(openvino_encoder, "_OpenVINOTokenizer", unloadable)
+    fallback = OpenVINOEncoder.load(warm=False)
+    assert isinstance(fallback._tokenizer, _HFTokenizer)
+    assert np.array_equal(fallback.encode(question), usual.encode(question))
+
+
+def test_a_preloaded_encoder_is_the_one_the_next_load_returns():
+    from index import openvino_encoder
+    from index.openvino_encoder import OpenVINOEncoder, preload
+
+    model_folder = materialise_default_model()
+    openvino_encoder.ensure_converted(model_folder)
+    preload(model_folder)
+    started = openvino_encoder._preloading[model_folder]
+    encoder = OpenVINOEncoder.load(model_folder, warm=False)
+    assert encoder is started.result()
+    assert model_folder not in openvino_encoder._preloading  # taken once; the next load loads afresh
+    assert OpenVINOEncoder.load(model_folder, warm=False) is not encoder
