@@ -140,14 +140,14 @@ def _start_query_encoder(model: str | None) -> None:
 
 def cmd_ask(args) -> None:
     """Ask a question: a short answer quoted from the report, then the passages with their citations."""
+    if not 1 <= args.k <= 100:
+        raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
+    _start_query_encoder(args.model)  # first: it loads in parallel with the imports below
     from assistant.followup import WithHistory, check_history
     from assistant.retrieve import check_question
 
-    question = check_question(args.question)  # refuse before loading anything
+    question = check_question(args.question)  # refuse before reading the index
     history = check_history(args.history)
-    if not 1 <= args.k <= 100:
-        raise InputError(f"--k {args.k} is out of range: give a number from 1 to 100")
-    _start_query_encoder(args.model)
     retriever = open_retriever(args.index, args.model)
     if args.doc:
         from assistant.restricted import Restricted

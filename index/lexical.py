@@ -1,6 +1,8 @@
 """A sparse BM25 index over token lists (bm25s), saved as a plain folder.
 
-The folder also keeps each indexed text's tokens (tokens.jsonl, row i ↔ text i), so adding one
+bm25s builds and saves it. A saved index is read back by `SavedScores` below, not by bm25s: importing
+bm25s pulls in scipy (a quarter of a second of `legco-rag ask`'s start), and the saved arrays are all
+a query reads. The folder also keeps each indexed text's tokens (tokens.jsonl, row i ↔ text i), so adding one
 document to a library rebuilds BM25 from stored tokens instead of tokenising every document again.
 """
 from __future__ import annotations
@@ -33,7 +35,10 @@ class LexicalIndex:
     def load(cls, folder: Path) -> "LexicalIndex":
         """The saved index, its score arrays memory-mapped: a query reads only its tokens' postings,
         so a million passages' BM25 (about 0.9 GB) is not read into memory whole."""
-        import bm25s
+        saved = SavedScores.load(Path(folder))
+        if saved is not None:
+            return cls(saved)
+        import bm25s  # a variant whose scores SavedScores does not add up (bm25l, bm25+)
 
         return cls(bm25s.BM25.load(str(folder), mmap=True))
 
@@ -68,3 +73,34 @@ class LexicalIndex:
         if not known:
             return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+class SavedScores:
+    """A saved bm25s index read as bm25s reads it (the same files, the same float32 sums), for the
+    variants whose score is the sum of the query tokens' stored postings: every one but bm25l and
+    bm25+, which add a non-occurrence term (their folders hold nonoccurrence_array.index.npy)."""
+
+    def __init__(self, vocab_dict: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 num_docs: int):
+        self.vocab_dict = vocab_dict
+        self.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": num_docs}
+
+    @classmethod
+    def load(cls, folder: Path) -> "SavedScores | None":
+        """The index saved in `folder`, or None when it needs bm25s itself to score."""
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if (folder / "nonoccurrence_array.index.npy").exists() or params.get("dtype", "float32") != "float32":
+            return None
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        arrays = [np.load(folder / f"{name}.csc.index.npy", mmap_mode="r") for name in ("data", "indices", "indptr")]
+        return cls(vocab, *arrays, int(params["num_docs"]))
+
+    def get_scores(self, tokens: list[str]) -> np.ndarray:
+        """Each document's score: the sum of the tokens' postings, added token by token as bm25s does."""
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        scores = np.zeros(self.scores["num_docs"], dtype=np.float32)
+        for token in tokens:
+            i = self.vocab_dict[token]
+            start, end = indptr[i], indptr[i + 1]
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
