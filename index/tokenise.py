@@ -62,6 +62,13 @@ def jieba_tokenizer():
     return tokenizer
 
 
+def keep_dictionary_in_memory() -> None:
+    """Read jieba's whole dictionary now (a server, before its first question; see WordFrequencies.read_whole)."""
+    freq = jieba_tokenizer().FREQ
+    if isinstance(freq, word_frequencies.WordFrequencies):
+        freq.read_whole()
+
+
 def dictionary_cache() -> Path:
     """Where jieba's dictionary with the user words is kept: named by the jieba version and user words
     (what the index manifest's tokeniser record says of jieba, index.tokeniser) and this file's format."""
