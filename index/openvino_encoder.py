@@ -22,8 +22,10 @@ or cannot load, tokenizer.json is read with `tokenizers` instead.
 """
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
+import locale
 import os
 import shutil
 import subprocess
@@ -142,6 +144,23 @@ def convert_tokenizer(model_folder: Path, dest: Path) -> None:
     ov = _import_openvino()
     hf = AutoTokenizer.from_pretrained(str(model_folder), local_files_only=True)
     ov.save_model(to_openvino(hf, with_detokenizer=False, truncation=True, max_length=MAX_TOKENS), str(dest / TOKENIZER_XML))
+
+
+def _keeps_locale(load):
+    """`load`, with the process's C locale put back afterwards.
+
+    Creating a Core once openvino-tokenizers is imported resets the locale to "C" (openvino-tokenizers
+    2026.4), and Python then reads every file opened without an encoding as ASCII.
+    """
+    @functools.wraps(load)
+    def kept(*args, **kwargs):
+        saved = locale.setlocale(locale.LC_ALL)
+        try:
+            return load(*args, **kwargs)
+        finally:
+            if locale.setlocale(locale.LC_ALL) != saved:
+                locale.setlocale(locale.LC_ALL, saved)
+    return kept
 
 
 class ConversionFailed(OpenVINOUnavailable):
@@ -364,6 +383,7 @@ class OpenVINOEncoder:
         return cls._load(model_folder, warm)
 
     @classmethod
+    @_keeps_locale
     def _load(cls, model_folder: Path, warm: bool) -> OpenVINOEncoder:
         ov = _import_openvino()
         folder = ensure_converted(model_folder)

@@ -144,3 +144,24 @@ def test_a_preloaded_encoder_is_the_one_the_next_load_returns():
     assert encoder is started.result()
     assert model_folder not in openvino_encoder._preloading  # taken once; the next load loads afresh
     assert OpenVINOEncoder.load(model_folder, warm=False) is not encoder
+
+
+KEEPS_LOCALE = """
+import locale
+import index.offline
+import openvino_tokenizers  # imported before any Core exists, as a test run or a user's script may
+from index.embed import DefaultEmbedder
+embedder = DefaultEmbedder()
+embedder.encode_queries(["香港2030年需要多少算力？"])
+print(embedder.query_engine, locale.getpreferredencoding(False))
+"""
+
+
+def test_loading_the_encoder_leaves_the_process_reading_files_as_utf8():
+    pytest.importorskip("openvino_tokenizers")
+    env = {**os.environ, "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    env.pop("LC_ALL", None)
+    run = subprocess.run([sys.executable, "-c", KEEPS_LOCALE], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["openvino", "UTF-8"]
