@@ -61,6 +61,8 @@ def unnumbered_name(heading: str) -> str:
 
     >>> unnumbered_name("A. Purpose"), unnumbered_name("一、引言"), unnumbered_name("內容提要")
     ('purpose', 'intro', 'summary')
+    >>> unnumbered_name("(b) Scope"), unnumbered_name("(a)")  # a sub-item mark is no name: "(" opens one in a label
+    ('scope', 'intro')
     """
     bare = _section_name(strip_markdown(heading).strip())
     for name, pattern in _UNNUMBERED.items():
@@ -71,4 +73,4 @@ def unnumbered_name(heading: str) -> str:
 
 def _section_name(heading: str) -> str:
     """A heading without its section number: "A. Purpose" -> "Purpose", "一、引言" -> "引言"."""
-    return re.sub(r"^(?:[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*", "", heading)
+    return re.sub(r"^(?:[(（]\s*(?:[0-9a-zA-Z]{1,4}|[一二三四五六七八九十]{1,3})\s*[)）]|[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*", "", heading)
