@@ -32,8 +32,9 @@ from assistant.hit import Given, Key
 from assistant.links import Links
 from assistant.query import Query
 from assistant.settings import Settings
-from assistant.words import glossary_spans, latin_names, latin_words
+from assistant.words import glossary_spans, latin_names
 from index.glossary import Term, default_terms, matcher
+from index.key_table import latin_words
 from index.normalise import fold
 from ingest.chunk import sentences
 from ingest.passage import Passage
@@ -92,6 +93,11 @@ _YES_NO = re.compile(r"是否|會否|有否|有沒有|會不會|可否|能否|�
                      r"|^(?:does|do|did|will|would|is|are|was|were|can|could|has|have|had|should)\b")
 
 
+def _asking(query: Query) -> str:
+    """The folded text (lower case) a question's wording is read from: for Cantonese, its written form."""
+    return query.searched_folded if query.lang == "yue" else query.folded
+
+
 def asked(query: Query) -> str:
     """The kind of answer a question asks for: "amount", "date", "person", "reason", "yes-no" or "" (anything else).
 
@@ -100,7 +106,7 @@ def asked(query: Query) -> str:
     """
     if query.asks:
         return query.asks
-    q = query.searched_folded.lower() if query.lang == "yue" else query.folded
+    q = _asking(query)
     if _WHO.search(q):
         return "person"
     if _WHY.search(q):
@@ -130,7 +136,7 @@ def body_asked(query: Query) -> re.Pattern | None:
     >>> body_asked(Query.parse("Which company built the centre?")).pattern, body_asked(Query.parse("智方便是甚麼？"))
     ('公司', None)
     """
-    q = query.searched_folded.lower() if query.lang == "yue" else query.folded.lower()
+    q = _asking(query)
     m = _BODY_ASKED_EN.search(q) or _BODY_ASKED_ZH.search(q)
     return re.compile(_BODY_NAMES[m.group(1)]) if m else None
 
@@ -186,6 +192,14 @@ def entities(query: Query) -> tuple[frozenset[str], ...]:
 def _entity_names(terms: tuple[Term, ...]) -> frozenset[str]:
     """Every folded, lowercase name of the rows one glossary name leads to (folded once per process)."""
     return frozenset(fold(n).lower() for t in terms for n in (t.zh, *t.aliases))
+
+
+@functools.lru_cache(maxsize=None)
+def _folded_name(name: str) -> str:
+    """fold(name).lower(), once per glossary name: about_another reads it for every sentence it checks."""
+    return fold(name).lower()
+
+
 def about_another(sentence: str, names: tuple[frozenset[str], ...]) -> bool:
     """Whether a folded sentence is about another entity than those asked of (`names`, as entities()
     gives them): it lacks one of them and names another glossary subject (bodies acting aside). A
@@ -198,7 +212,7 @@ def about_another(sentence: str, names: tuple[frozenset[str], ...]) -> bool:
     if all(any(n in lower for n in forms) for forms in names) or _REFERS_BACK.search(lower):
         return False
     # A body named as the actor (運輸署會…, 立法會通過…) is who acts, not what the sentence is about.
-    return any(not _BODY.search(t.zh) and not any(fold(t.zh).lower() in forms for forms in names)
+    return any(not _BODY.search(t.zh) and not any(_folded_name(t.zh) in forms for forms in names)
                for _, _, terms in _entity_matcher().finditer(lower) for t in terms)
 
 
@@ -206,6 +220,13 @@ def about_another(sentence: str, names: tuple[frozenset[str], ...]) -> bool:
 _REFERS_BACK = re.compile(r"該(?:系統|計劃|平台|程式|應用|設施|中心|項目|技術|指引|條例|草案|框架|模式)|此(?:系統|計劃|平台)"
                           r"|\b(?:the|this) (?:system|scheme|platform|app|facility|centre|project|programme)\b")
 _BODY = re.compile(r"(?:署|局|處|辦|辦公室|委員會|公署|立法會|政府|部門|當局)$")
+
+
+def _fold_passage(p: Passage, marking: str | None) -> tuple[str, list[tuple[int, int, str]]]:
+    """A passage's folded context (headings, text, and `marking`: the text of the paragraphs marking
+    it, for a passage of the collection) and its folded sentences."""
+    context = [*p.section, p.text] if marking is None else [*p.section, p.text, marking]
+    return fold(" ".join(context)), [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
 
 
 class Judge:
@@ -235,10 +256,8 @@ class Judge:
         if key not in self._folded_by_key:
             q = self.links.by_label.get(key)
             if q is None:
-                return fold(" ".join([*p.section, p.text])), [(a, b, fold(p.text[a:b])) for a, b in sentences(p.text)]
-            marking = " ".join(m.text for m in self.links.marking(q))
-            self._folded_by_key[key] = (fold(" ".join([*q.section, q.text, marking])),
-                                        [(a, b, fold(q.text[a:b])) for a, b in sentences(q.text)])
+                return _fold_passage(p, None)
+            self._folded_by_key[key] = _fold_passage(q, " ".join(m.text for m in self.links.marking(q)))
         return self._folded_by_key[key]
 
     def verdict(self, query: Query, top: list[Passage], top_cosine: float, named: bool,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
-from index.key_table import LATIN_WORD, latin_words  # noqa: F401  (latin_words: read by assistant.abstain)
+from index.key_table import LATIN_WORD
 
 # Title-case or all-caps words that name nothing specific.
 GENERIC = frozenset("""

