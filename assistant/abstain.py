@@ -34,7 +34,7 @@ from assistant.query import Query
 from assistant.settings import Settings
 from assistant.words import glossary_spans, latin_names
 from index.glossary import Term, default_terms, matcher
-from index.key_table import latin_words
+from index.key_table import passage_words
 from index.normalise import fold
 from ingest.chunk import sentences
 from ingest.passage import Passage
@@ -56,7 +56,7 @@ class Verdict:
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
-    """Latin-script names in a raw question that neither the report (its latin_words) nor the glossary knows.
+    """Latin-script names in a raw question that neither the report (its Latin-script words, index.key_table) nor the glossary knows.
 
     >>> unknown_names("Can I pay MTR fares with iAM Smart?", {"pflops"})
     ['MTR']
@@ -244,7 +244,7 @@ class Judge:
         self.links = links
         # `names`: the index's record of them (index.key_table), instead of reading every passage
         self.names = names if names is not None else \
-            set().union(*(latin_words(" ".join(p.section) + " " + p.text) for p in passages))
+            set().union(*map(passage_words, passages))
         # Folded on first use, not at set-up: a question reads its top passages only, and folding
         # every passage of a large collection up front took most of the set-up time.
         self._folded_by_key: dict[Key, tuple[str, list[tuple[int, int, str]]]] = {}

@@ -33,8 +33,7 @@ from index.defaults import cache_dir
 from index.ann import AnnSpec
 from index.key_table import KeyTable
 from index.lexical import LexicalIndex
-from index import vectors as vectors_module
-from index.vectors import VectorEngine, engine_for_build, engine_for_manifest, local_files
+from index.vectors import EXACT_VECTORS, VectorEngine, engine_for_build, engine_for_manifest, local_files
 from ingest.passage import Document, InputError, Passage
 from ingest.read import file_sha256
 
@@ -49,8 +48,8 @@ LEXICAL = "lexical"
 OFFSETS = {PASSAGES: "passages.offsets.npy", CHUNKS: "chunks.offsets.npy"}
 # The exact float32 vectors, kept beside an ANN index that stores compressed codes (IVF…,SQ8): a
 # search re-scores its candidates with them (memory-mapped, read by row: index.ann.Reranked), and an
-# incremental rebuild reuses the vectors themselves, not their approximations.
-EXACT_VECTORS = vectors_module.EXACT_VECTORS
+# incremental rebuild reuses the vectors themselves, not their approximations. The file name,
+# EXACT_VECTORS, is index.vectors', which reads them.
 
 
 @dataclass(frozen=True)
