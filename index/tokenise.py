@@ -72,13 +72,14 @@ def keep_dictionary_in_memory() -> None:
 def dictionary_cache() -> Path:
     """Where jieba's dictionary with the user words is kept: named by the jieba version and user words
     (what the index manifest's tokeniser record says of jieba, index.tokeniser) and this file's format."""
-    key = "\n".join([str(DICTIONARY_FORMAT), _jieba_version(), user_words_sha256()])
+    key = "\n".join([str(DICTIONARY_FORMAT), installed_version("jieba"), user_words_sha256()])
     return cache_dir() / "jieba" / f"dictionary-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.bin"
 
 
-def _jieba_version() -> str:
+def installed_version(package: str) -> str:
+    """The installed version of `package` ("" when it is not installed): what tokens depend on."""
     try:
-        return importlib.metadata.version("jieba")
+        return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return ""
 

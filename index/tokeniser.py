@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import shlex
 from pathlib import Path
 
@@ -50,13 +49,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
-
-
 def _shown(path: Path) -> str:
     """A data file as a message names it: relative to the project when it lives there."""
     path = Path(path).resolve()
@@ -71,8 +63,8 @@ def current() -> dict:
         "glossary_sha256": _sha256(Path(glossary.GLOSSARY_TSV).read_bytes()),
         "phrase_table_sha256": _sha256(Path(normalise.VARIANTS_TSV).read_bytes()),
         "jieba_user_words_sha256": tokenise.user_words_sha256(),
-        "jieba": _version("jieba"),
-        "opencc": _version("opencc"),
+        "jieba": tokenise.installed_version("jieba"),
+        "opencc": tokenise.installed_version("opencc"),
     }
 
 
