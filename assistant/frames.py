@@ -9,6 +9,13 @@
     'The report does not say how many registered users eHealth has.'
     >>> not_stated("醫健通有多少登記用戶？", "zh-Hant")
     '報告沒有說明醫健通有多少登記用戶。'
+
+The report is not named twice ("does not say what the report recommends"):
+
+    >>> not_stated("What does the report recommend on ambulances?", "en")
+    'The report does not say what it recommends on ambulances.'
+    >>> not_stated("報告建議點樣處理救護車？", "yue")
+    '報告冇講建議點樣處理救護車。'
 """
 from __future__ import annotations
 
@@ -96,9 +103,14 @@ def what_was_asked(question: str, lang: str) -> str:
     return what if what and len(what) <= MAX_WHAT_CHARS and "\n" not in what else ""
 
 
+_THE_REPORT = {"en": (re.compile(r"\bthe report\b", re.I), "it"), "zh": (re.compile(r"^(?:報告|报告)(?=\S)"), "")}
+
+
 def not_stated(question: str, lang: str) -> str:
     """That the report does not say what was asked, in the asker's language."""
     what = what_was_asked(question, lang)
+    pattern, pronoun = _THE_REPORT["en" if lang == "en" else "zh"]  # the frame already names the report
+    what = pattern.sub(pronoun, what, count=1)
     return _NOT_STATED[lang].format(what=what) if what else _NOT_STATED_THIS[lang]
 
 
