@@ -58,3 +58,13 @@ def test_words_the_glossary_names_are_not_translated_again():
 def test_a_chinese_question_gets_no_translations(search):
     query = Query.parse("救護車幾時更換？")
     assert query.translated == () and search.query_tokens(query) == list(query.tokens)
+
+
+def test_a_compound_holding_another_translation_of_the_word_is_not_searched():
+    # CC-CEDICT gives "company" both 公司 and 初創公司 (start-up company); the question said no start-up.
+    report = (Passage("CB(4)1", "20", (), "兩間公司已獲批牌照。"), Passage("CB(4)1", "21", (), "政府資助初創公司參與試驗。"))
+    lexical = LexicalIndex.build([tokens(p.text) for p in report])
+    search = LexicalSearch(lexical, [(p.doc, p.label) for p in report], Links(report).by_label)
+    query = Query.parse("Which company?")
+    assert {"公司", "初創公司"} <= set(dict(query.translated)["company"])
+    assert search.query_tokens(query)[len(query.tokens):] == tokens("公司")
