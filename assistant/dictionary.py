@@ -3,8 +3,9 @@
 The glossary maps the official names an English reader uses (iAM Smart → 智方便). Everything else
 in an English question ("ambulances", "salary", "installed") has no Chinese form to compare with
 the report, so this reverse dictionary supplies one: every CC-CEDICT headword of two or more
-characters whose short definition uses the word. Used to judge whether a passage covers what an
-English question asks about, not to rank passages.
+characters whose short definition uses the word. Lexical search adds those the report uses to an
+English question's BM25 query (assistant/lexical_search.py), and the judge reads them to tell
+whether a passage covers what the question asks about.
 """
 from __future__ import annotations
 

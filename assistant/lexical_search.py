@@ -5,6 +5,7 @@ import numpy as np
 
 from assistant.hit import Hit, Key
 from assistant.query import Query
+from index.tokenise import folded_tokens
 from ingest.passage import Passage
 
 
@@ -21,10 +22,23 @@ class LexicalSearch:
         self.by_label = by_label
 
     def query_tokens(self, query: Query) -> list[str]:
-        """The question's tokens, then the Chinese words CC-CEDICT gives for an English question's words
-        outside the glossary's names, kept when the index knows them: "ambulance" then matches 救護車."""
+        """The question's tokens, then, for an English question, the Chinese words CC-CEDICT gives for
+        its words outside the glossary's names, those the index knows ("ambulance" then matches 救護車).
+
+        Each translation is tokenised as the index and a Chinese question are (救護車 → 救護, 護車,
+        救護車 …), so an English word weighs what the same word asked in Chinese would. Every known
+        translation of a word is kept but a compound holding another of them, which adds a modifier the
+        English word did not say (初創公司 "start-up company" beside 公司 for "company"): the report's
+        vocabulary already drops most wrong senses, and splitting a word's weight among its
+        translations (a share each, or Pirkola's one pseudo-term) ranked worse on the dev questions
+        (README, "Answers a user can trust")."""
         known = self.lexical.document_frequency
-        return [*query.tokens, *(t for t in query.translations if known(t))]
+        out = list(query.tokens)
+        for _, chinese in query.translated:
+            used = [word for word in chinese if known(word)]
+            out += [token for word in used if not any(other != word and other in word for other in used)
+                    for token in folded_tokens(word)]
+        return out
 
     def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
         """The `pool` best-scoring chunks' passages, best first; none when no token matches.

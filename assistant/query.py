@@ -53,6 +53,9 @@ class Query:
     folded: str  # fold(text): one script, half width, Arabic numerals, lower case
     tokens: tuple[str, ...]  # BM25 tokens of the searched text
     translations: tuple[str, ...]  # CC-CEDICT Chinese for an English question's other words (normalise only)
+    # The same, word by word: (English word, its Chinese words), so that a search can weigh each
+    # English word once however many translations it has.
+    translated: tuple[tuple[str, tuple[str, ...]], ...]
     words: Mapping[str, frozenset[str]]  # what the question is about, each word with the forms that find it
     asks: str  # "amount", "date" or "": what kind of answer it asks for
     names: tuple[tuple[str, str], ...]  # Latin-script names it uses: (as written, lowercase)
@@ -90,10 +93,11 @@ class Query:
         # Chinese terms its glossary names add (those terms never read as Cantonese: tests/test_query.py).
         searched_spans = spans if searched == text else glossary_spans(searched.lower())
         words = word_forms(chinese_words(searched_folded), english_words(searched, searched_spans))
-        extra = [t for w in english for t in sorted(translations(w))] if normalise and lang == "en" else []
+        translated = tuple((w, tuple(sorted(translations(w)))) for w in english) if normalise and lang == "en" else ()
         asks = kind_asked(folded_written)
         return cls(text, lang, normalise, expanded, written, folded,
-                   tuple(folded_tokens(searched_folded if normalise else folded)), tuple(extra),
+                   tuple(folded_tokens(searched_folded if normalise else folded)),
+                   tuple(t for _, chinese in translated for t in chinese), translated,
                    MappingProxyType(words), asks, latin_names(text, spans), folded_written, searched_folded)
 
     def weights(self, lexical) -> dict[str, float]:

@@ -157,7 +157,7 @@ def test_lexical_search_adds_only_the_translations_the_index_knows():
     search = LexicalSearch(lexical, [KEY[p] for p in PASSAGES], Links(PASSAGES).by_label)
     query = Query.parse("Do members care about bicycles?")
     extra = search.query_tokens(query)[len(query.tokens):]
-    assert extra == ["單車"]  # of bicycle's 公路車, 單車, 腳踏車, 自行車 …, the one the passages use
+    assert extra == tokens("單車")  # of bicycle's 公路車, 單車, 腳踏車, 自行車 …, the one the passages use
     assert len(query.translations) > len(extra)
 
 
