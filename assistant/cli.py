@@ -155,6 +155,7 @@ def cmd_ask(args) -> None:
         retriever = Restricted(retriever, args.doc)
     retriever = WithHistory(retriever, history)
     from assistant.answer import answer_question, ask_json, compose
+    from assistant.glosses import section_path
     from assistant.llm import LLMSettings
     from ingest.labels import citation
 
@@ -173,7 +174,8 @@ def cmd_ask(args) -> None:
     for hit in answer.hits:
         p = hit.passage
         doc = p.doc if papers > 1 else None  # a library: every citation names its paper
-        print(f"{citation(p.label, lang, doc)} {' › '.join(p.section)}  (score {hit.score:.3f})\n{p.text}\n")
+        path = section_path(p.section, answer.lang)  # the asker's language, as beside the quotes
+        print(f"{citation(p.label, lang, doc)} {path}  (score {hit.score:.3f})\n{p.text}\n")
 
 
 def cmd_serve(args) -> None:

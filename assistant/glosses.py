@@ -138,8 +138,14 @@ def gloss(quote_text: str, label: str, section: tuple[str, ...], speaker: str | 
 
 def gloss_line(g: Gloss, with_label: bool = False) -> str:
     """A gloss as one plain line: "the Administration · Deliberations › … · 智方便: iAM Smart" (with
-    "para. 15 · " first when asked: a line under a cited quote leaves it out, the citation says it)."""
-    return " · ".join(bit for bit in (g.label if with_label else "", g.speaker, g.section, "; ".join(g.names)) if bit)
+    "para. 15 · " first when asked: a line under a cited quote leaves it out, the citation says it).
+    A section named as its speaker is said once:
+
+    >>> gloss_line(Gloss("para. 6", "the Subcommittee", "The Subcommittee", ("主席: chairman",)))
+    'the Subcommittee · 主席: chairman'
+    """
+    section = "" if g.section.casefold() == g.speaker.casefold() else g.section
+    return " · ".join(bit for bit in (g.label if with_label else "", g.speaker, section, "; ".join(g.names)) if bit)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

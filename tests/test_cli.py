@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -71,6 +72,15 @@ def test_ask_prints_citations_in_the_reports_own_form(capsys, app_index):
     code, out, _ = run_cli(capsys, "ask", "智方便有幾多登記用戶？", "--index", str(app_index), "--k", "2")
     assert code == 0
     assert "〔第48段〕" in out
+
+
+@pytest.mark.model
+def test_ask_in_english_lists_each_passage_with_its_english_section_path(capsys, app_index):
+    code, out, _ = run_cli(capsys, "ask", "How many registered users does iAM Smart have?", "--index",
+                           str(app_index), "--k", "2")
+    assert code == 0
+    listed = [line for line in out.splitlines() if line.startswith("[para. ")]
+    assert listed and not any(re.search(r"[\u4e00-\u9fff]", line.split("(score")[0]) for line in listed)
 
 
 @pytest.mark.parametrize("argv, message", [
