@@ -318,7 +318,10 @@ class _Background:
             except BaseException as e:  # noqa: BLE001  handed to result()
                 self._error = e
 
-        self._thread = threading.Thread(target=run, daemon=True)
+        # Not a daemon: a process that exits early (a refused question) waits for the load to end.
+        # OpenVINO's native threads torn down mid-compile abort the process ("terminate called
+        # without an active exception", exit status -6) instead of the clean exit 2.
+        self._thread = threading.Thread(target=run)
         self._thread.start()
 
     def result(self):
