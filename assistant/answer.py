@@ -168,8 +168,12 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     if hits and hits[0].via == "lookup":
         hits = tuple(h for h in hits if h.via == "lookup")
     query = result.query
-    prefer, bonus = speaker_preference_folded(query.folded, query.folded_written) \
-        if query is not None and query.text == result.question else speaker_preference(result.question)
+    if result.side:  # a follow-up asking for one side ("who replied?"): that side's words, as if named
+        prefer, bonus = result.side, NAMED_BONUS
+    elif query is not None and query.text == result.question:
+        prefer, bonus = speaker_preference_folded(query.folded, query.folded_written)
+    else:
+        prefer, bonus = speaker_preference(result.question)
     skip_asks = _has_reply(hits, prefer)
     pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks, bonus)]
     if not pool:

@@ -104,6 +104,18 @@ position stance opinion opinions answer answered about and the what did does do 
 that it s of their take feel concerns concern suggest suggested propose proposed ask asked urge urged then so
 what's how's hear from point make""".split())
 
+# "Who answered?" names no side but asks for one: in a committee's report the Administration replies
+# and members ask, raise and urge.
+_WHO_ZH = r"(?:誰|哪個|哪位|甚麼人|什麼人)"
+_WHO_SIDES_ZH = {"administration": re.compile(rf"^{_WHO_ZH}(?:作出|負責)?(?:{_alternation('回應 回覆 答覆 回答 答')})"),
+                 "members": re.compile(rf"^{_WHO_ZH}(?:{_alternation('提出 提問 詢問 問 關注 要求 促請 建議')})")}
+_WHO_SIDES_EN = {"administration": re.compile(r"^who (?:answered|replied|responded|gave (?:the|an) (?:answer|reply))\b"),
+                 "members": re.compile(r"^who (?:asked|raised|questioned|urged|suggested|proposed)\b")}
+_WHO_FILLER_ZH = re.compile(_alternation("的 了 呢 嗎 這 那 此 個 問題 這個 那個 它 他 對 就"))
+_WHO_FILLER_EN = frozenset("the this that it to about question questions first then so and".split())
+# What the side said, searched in place of "who answered?" (a "who" would ask the judge for a person).
+_SIDE_SAID = {"administration": "政府當局回應", "members": "委員提出"}
+
 # "X呢？", "X又點？", "what about X?", "and X?": X is the new focus, the rest carries over.
 _WHAT_ABOUT_ZH = re.compile(r"^(?:那麼|那|至於|而|咁)?(?P<x>.+?)(?:又點樣|又怎樣|又怎麼樣|又如何|又點|又是怎樣|方面呢|呢)$")
 _WHAT_ABOUT_EN = re.compile(r"^(?:and |but |so )?(?:what|how) about (?P<x>.+)$|^(?:and|also) (?P<y>.+)$")
@@ -158,18 +170,28 @@ def _is_more(written: str) -> bool:
 
 
 def _speaker(written: str) -> str:
-    """The side asked for when the question asks for nothing else ("政府怎麼回應？", "And the members' view?")."""
+    """The side asked for when the question asks for nothing else ("政府怎麼回應？", "And the members' view?",
+    "who answered?")."""
     if CJK_RUN.search(written):
         for side, words in _SPEAKERS_ZH.items():
             pattern = re.compile(_alternation(words))
             if pattern.search(written):
                 return side if not _PUNCT.sub("", _SPEECH_FILLER_ZH.sub("", pattern.sub("", written))) else ""
-        return ""
+        return _who_side(written)
     for side, pattern in _SPEAKERS_EN.items():
         rest = re.sub(rf"\b(?:{pattern})\b", " ", written)
         if rest != written:
             return side if all(w in _SPEECH_FILLER_EN for w in _LATIN.findall(rest)) else ""
-    return ""
+    return _who_side(written)
+
+
+def _who_side(written: str) -> str:
+    """The side a question asks for by what it did, without naming it ("誰回應？", "who asked?"), or ""."""
+    if CJK_RUN.search(written):
+        return next((side for side, who in _WHO_SIDES_ZH.items()
+                     if (m := who.match(written)) and _only(written[m.end():], _WHO_FILLER_ZH)), "")
+    return next((side for side, who in _WHO_SIDES_EN.items()
+                 if (m := who.match(written)) and all(w in _WHO_FILLER_EN for w in _LATIN.findall(written[m.end():]))), "")
 
 
 def _speaker_en(word: str) -> bool:
@@ -249,7 +271,8 @@ def resolve(question: str, history: tuple[str, ...] | list[str] = ()) -> Resolut
         # The earlier turn's speaker ("政府…") is not carried: the question asks for the other side.
         speakers = re.compile(_alternation(" ".join(_SPEAKERS_ZH.values())))
         carried = [w for w in subject(topic) if not speakers.search(w) and not _speaker_en(w)]
-        return Resolution("elliptical", _join(question, carried), topic, side)
+        said = _SIDE_SAID[side] if _who_side(written) else question
+        return Resolution("elliptical", _join(said, carried), topic, side)
     focus = _what_about(written)
     if focus:
         # A new name in focus ("消防處又點？") replaces the names of the earlier turn; a new aspect
@@ -321,13 +344,20 @@ def search_with_history(retriever, question: str, history=None, k: int = 5) -> S
     if resolution.kind == "standalone":
         return retriever.search(question, k=k)
     if resolution.kind == "more":
-        return more(retriever, question, resolution.topic, k)
+        return _in_askers_language(more(retriever, question, resolution.topic, k), question)
     # The follow-up's own words must be found, not only the carried ones; the side it asks for leads.
     # A question for the other side ("政府怎么回应？") has no words of its own but its speaker: the
     # side's passage is what it asks for, so there is nothing more to find.
     own = "" if resolution.speaker else question
     found = retriever.search(resolution.query, k=k, speaker=resolution.speaker, own=own)
-    return replace(found, question=question)
+    return _in_askers_language(replace(found, question=question), question)
+
+
+def _in_askers_language(found: SearchResult, question: str) -> SearchResult:
+    """The result answered in the language of the question as asked: "who answered?" after a Chinese
+    question is searched with the Chinese words carried over, and answered in English."""
+    lang = detect_lang(question)
+    return replace(found, query=replace(found.query, lang=lang)) if found.query and found.query.lang != lang else found
 
 
 class WithHistory:

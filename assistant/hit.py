@@ -66,6 +66,9 @@ class SearchResult:
     verdict: str = ""  # "answered", "uncertain" or "not_answered"; "" → from `answerable`
     gives: tuple[Given, ...] = ()  # for an uncertain result: sentences giving the kind asked about another subject
     papers: int = 1  # how many papers the index holds: with more than one, every citation names its paper
+    # The side a follow-up asked for ("政府點答？", "who asked?"), which its quotes are taken from;
+    # "" when the question's own words say whom it asks about (the answer reads them there).
+    side: str = ""
 
     def __post_init__(self):
         if not self.verdict:

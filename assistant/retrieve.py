@@ -112,7 +112,8 @@ class Retriever:
         verdict = self.judge.verdict(query, [h.passage for h in hits[:3]], top_cosine, bool(named), s,
                                      Query.parse(own, s.normalise) if own else None)
         return SearchResult(query.text, verdict.answerable, tuple(hits), verdict.evidence, verdict.unknown,
-                            verdict.not_given, query, verdict.verdict, verdict.gives, papers=len(self.papers))
+                            verdict.not_given, query, verdict.verdict, verdict.gives, papers=len(self.papers),
+                            side=speaker)
 
     def _in_language(self, hit: Hit, lang: str) -> Hit:
         """The hit with its passage and linked passages in the question's language where they have it."""

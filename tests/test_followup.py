@@ -1,12 +1,16 @@
 """Follow-up questions: how a question reads after the earlier turns, and what is searched for it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from assistant.answer import answer_question
 from assistant.cli import main
 from assistant.followup import (MAX_HISTORY_TURNS, WithHistory, check_history, more, neighbours, resolve,
                                 search_with_history, subject)
 from assistant.retrieve import MAX_QUESTION_CHARS, Hit, SearchResult
+from index.normalise import detect_lang
 from ingest.passage import InputError, Passage
 
 COMPUTE = "香港2030年需要多少算力？"
@@ -84,6 +88,22 @@ def test_asking_for_the_other_speaker_keeps_the_topic_and_names_the_side(questio
     assert (r.kind, r.speaker) == ("elliptical", side)
     assert "人工智能超算中心" in r.query
     assert r.query.count("委員") == question.count("委員")  # the earlier side is not carried over
+
+
+@pytest.mark.parametrize("question, side", [
+    ("邊個回應？", "administration"), ("谁回答的？", "administration"), ("Who replied to that?", "administration"),
+    ("誰提出的？", "members"), ("who asked?", "members"), ("Who raised it?", "members"),
+])
+def test_asking_who_replied_or_who_asked_asks_for_that_side_and_searches_what_it_said(question, side):
+    # In a committee's report the Administration replies and members ask: "who" here names a side, not a
+    # person, and the search reads what that side said about the earlier topic.
+    r = resolve(question, ["實時交通燈號調節系統幾時推展至全港？"])
+    assert (r.kind, r.speaker) == ("elliptical", side)
+    assert "實時交通燈號調節系統" in r.query and not re.search(r"誰|谁|邊個|who", r.query, re.I)
+
+
+def test_who_about_something_else_is_not_a_side():
+    assert resolve("誰回應了市民的投訴？", ["實時交通燈號調節系統幾時推展至全港？"]).speaker == ""
 
 
 def test_the_earlier_turn_is_itself_resolved_against_the_turns_before_it():
@@ -257,3 +277,17 @@ def test_tell_me_more_after_the_compute_question_continues_beside_its_answer(ret
     assert first.label not in labels
     assert set(labels[:2]) <= COMPUTE_SECTION | {h.passage.label for h in retriever.search(COMPUTE, k=10).hits}
     assert labels[0] in COMPUTE_SECTION
+
+
+TRAFFIC_SIGNALS = "實時交通燈號調節系統幾時推展至全港？"  # members ask in 第34段, the Administration replies in 第35段
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, speaker", [
+    ("who answered?", "administration"), ("邊個問嘅？", "members"), ("委員點講？", "members"),
+])
+def test_a_follow_up_asking_for_a_side_quotes_that_side_in_the_askers_language(retriever, question, speaker):
+    answer = answer_question(WithHistory(retriever, [TRAFFIC_SIGNALS]), question, k=5)
+    assert answer.lang == detect_lang(question)  # "who answered?" after a Chinese question: in English
+    assert answer.quotes and all(q.speaker == speaker for q in answer.quotes)
+    assert {q.label for q in answer.quotes} <= {"34", "35"}
