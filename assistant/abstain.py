@@ -18,6 +18,9 @@ The signals, calibrated on the dev split (see eval/):
   question about 醫健通);
 - it asks who (誰, 邊個, who …) or yes or no (是否, 會否, does …?): a sentence of the top passages
   names a person / holds the question's subject;
+- a Chinese question asking how, what, which or yes or no has a focus, the word next to the asking word
+  (哪個「數據中心」, 怎樣「運作」, 會否「資助」; words.focus): a sentence of the passage about its subject
+  must hold it;
 - a follow-up carries words from earlier turns: its own words (費用, cost) must be in a top passage.
 A question that names a passage outright ("第15段") is always answered.
 """
@@ -32,7 +35,7 @@ from assistant.hit import Given, Key
 from assistant.links import Links
 from assistant.query import Query
 from assistant.settings import Settings
-from assistant.words import glossary_spans, latin_names
+from assistant.words import focus, glossary_spans, latin_names
 from index.glossary import Term, default_terms, matcher
 from index.key_table import passage_words
 from index.normalise import fold
@@ -168,6 +171,10 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
 _DELIBERATION = re.compile(r"委員|議員|小組委員會|委員會|政府當局|當局|局方|政府|建議|意見|要求|關注|詢問|表示")
 
 
+# _DELIBERATION and how speakers answer or ask: what a question asks them to have said, not its focus.
+_SPEAKING = re.compile(_DELIBERATION.pattern + r"|回應|回覆|立場|處理|對策|看法|觀點|提出|指出|意思")
+
+
 def is_subject(term: Term) -> bool:
     """Whether a glossary row can be what a question is about (eHealth, cross-boundary healthcare),
     rather than a speaker of the deliberation or what speakers do (members, recommendations)."""
@@ -298,12 +305,18 @@ class Judge:
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
         years = set(_YEAR.findall(query.folded))
+        focus_forms = self.focus_forms(query, kind)
         for p, (context, spans) in zip(top, folded):
             if years and not years <= set(_YEAR.findall(context)):
                 continue  # "who chaired it in 2022?": a passage without 2022 speaks of another time
             if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
+                continue
+            if focus_forms is not None and not any(f in text.lower() for _, _, text in spans for f in focus_forms):
+                # "醫健通的數據存放在哪個數據中心？": a passage on eHealth's data that never speaks of a data
+                # centre does not say which. (Measured on dev: requiring the subject in that sentence too,
+                # or the focus of date and amount questions, changed nothing more.)
                 continue
             if kind == "yes-no":
                 # A yes or no is in a passage holding what is asked, not only the subject: "會否加裝人臉識別功能"
@@ -329,6 +342,15 @@ class Judge:
                 if kind in _GIVES:
                     others.append(Given(p.doc, p.label, a, b))
         return False, tuple(others[:3])
+
+    def focus_forms(self, query: Query, kind: str) -> frozenset[str] | None:
+        """The forms of what a how / what / which or yes-no question asks about (its focus, words.focus), which
+        a sentence must hold to answer it; None for other questions or when no focus is found."""
+        if kind not in ("", "yes-no") or query.lang == "en":
+            return None  # an English word's forms are all its CC-CEDICT translations: too many to tell
+        # How the report records its deliberation (回應, 建議, 意見) is who speaks, not what is asked about.
+        words = focus(list(query.words), query.folded_written, _SPEAKING)
+        return frozenset().union(*(query.words[w] for w in words)) if words else None
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
         """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried
