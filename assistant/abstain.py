@@ -171,8 +171,11 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
 _DELIBERATION = re.compile(r"委員|議員|小組委員會|委員會|政府當局|當局|局方|政府|建議|意見|要求|關注|詢問|表示")
 
 
-# _DELIBERATION and how speakers answer or ask: what a question asks them to have said, not its focus.
-_SPEAKING = re.compile(_DELIBERATION.pattern + r"|回應|回覆|立場|處理|對策|看法|觀點|提出|指出|意思")
+# Next to an asking word, these ask for whatever the report says, so they are no focus a sentence must
+# hold: _DELIBERATION and how speakers answer or ask (政府怎樣回應？), and the state of things (有甚麼進展？
+# is answered by "預計於2025年完成").
+_NO_FOCUS = re.compile(_DELIBERATION.pattern + r"|回應|回覆|立場|處理|對策|看法|觀點|提出|指出|意思"
+                       r"|進展|進度|情況|現況|狀況|近況")
 
 
 def is_subject(term: Term) -> bool:
@@ -348,8 +351,7 @@ class Judge:
         a sentence must hold to answer it; None for other questions or when no focus is found."""
         if kind not in ("", "yes-no") or query.lang == "en":
             return None  # an English word's forms are all its CC-CEDICT translations: too many to tell
-        # How the report records its deliberation (回應, 建議, 意見) is who speaks, not what is asked about.
-        words = focus(list(query.words), query.folded_written, _SPEAKING)
+        words = focus(list(query.words), query.folded_written, _NO_FOCUS)
         return frozenset().union(*(query.words[w] for w in words)) if words else None
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:

@@ -157,11 +157,12 @@ _ASKS_HOW = re.compile(r"怎樣|怎麼|如何")
 _NEAR = 3  # characters between the asking word and its focus (的, 是, 用, 換 …)
 
 
-def focus(words: list[str], folded_written: str, saying: re.Pattern | None = None) -> tuple[str, ...]:
+def focus(words: list[str], folded_written: str, open_ended: re.Pattern | None = None) -> tuple[str, ...]:
     """The words a Chinese question asks about (its focus), among its content `words`: the nearest just after
-    the asking word (哪個數據中心 → 數據中心; 怎樣運作 → 運作) and, unless it asks how, the nearest just before
-    it (存放在哪個 → 存放; 運作是怎樣的 → 運作), the longest where several start there; () when none is near. An asking word next to a word
-    of `saying` (回應, 建議: how a report records who said what) asks what was said, and gives no focus.
+    the asking word (哪個數據中心 → 數據中心; 怎樣運作 → 運作) and the nearest just before it (存放在哪個 →
+    存放), for 怎樣 / 如何 only when nothing follows (運作是怎樣的 → 運作); the longest where several start
+    there; () when none is near.
+    An asking word next to a word of `open_ended` (回應, 進展: asking for whatever was said or is so) gives none.
 
     >>> focus(["醫健通", "數據", "存放", "數據中心"], "醫健通的數據存放在哪個數據中心？")
     ('數據中心', '存放')
@@ -175,9 +176,9 @@ def focus(words: list[str], folded_written: str, saying: re.Pattern | None = Non
         before = [(m.start() - q.rfind(w, 0, m.start()) - len(w), -len(w), w) for w in words
                   if 0 <= q.rfind(w, 0, m.start()) and m.start() - q.rfind(w, 0, m.start()) - len(w) <= _NEAR]
         near = [min(side)[2] for side in (after, before) if side]
-        if saying is not None and any(saying.fullmatch(w) for w in near):
+        if open_ended is not None and any(open_ended.fullmatch(w) for w in near):
             continue
         # 怎樣運作 asks about 運作, and 港文通 in 港文通是怎樣運作 is the subject; but 存放 in 存放在哪個數據中心
-        # and 訓練 in 用甚麼資料訓練 are what is asked as much as the kind of thing named after the asking word.
+        # is what is asked as much as the kind of thing (數據中心) named after the asking word.
         out.update(dict.fromkeys(near[:1] if after and _ASKS_HOW.fullmatch(m.group(0)) else near))
     return tuple(out)

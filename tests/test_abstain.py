@@ -138,7 +138,7 @@ def test_the_focus_is_the_content_word_next_to_the_asking_word(question, words, 
     assert focus(words, fold(question)) == focus_words
 
 
-def test_an_asking_word_next_to_a_speaker_s_act_asks_what_was_said_and_has_no_focus():
+def test_an_asking_word_next_to_an_open_ended_word_has_no_focus():
     assert focus(["斜坡", "回應"], fold("斜坡維修，政府怎樣回應？"), re.compile("回應")) == ()
 
 
