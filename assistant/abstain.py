@@ -88,6 +88,19 @@ _GIVES = {
 }
 # A year a question names (2022, 2030): the time it asks about.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A version or a phase a question names (藍圖3.0, 第2階段 as folded, 首階段, phase 2): which of several it asks about.
+_VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.])")
+_PHASE = re.compile(r"(?:第(\d{1,2})|(首))(?:個)?(?:階段|期)|\bphase (\d{1,2})\b")
+
+
+def which_one(folded: str) -> set[str]:
+    """The years, versions and phases a folded text names, phases as "phase N" (首階段 is phase 1).
+
+    >>> sorted(which_one("超算中心第2階段於2026年啟用")), sorted(which_one("首階段設施及《藍圖2.0》"))
+    (['2026', 'phase 2'], ['2.0', 'phase 1'])
+    """
+    phases = {f"phase {m.group(1) or m.group(3) or 1}" for m in _PHASE.finditer(folded)}
+    return {*_YEAR.findall(folded), *_VERSION.findall(folded), *phases}
 # Questions asking why (folded written form: 點解 is 為甚麼 by then).
 _WHY = re.compile(r"為甚麼|為何|何以|原因|\bwhy\b|\bhow come\b")
 # Questions asking who, or yes or no (folded written form; see asked()).
@@ -307,11 +320,11 @@ class Judge:
         used = self.lexical.document_frequency
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
-        years = set(_YEAR.findall(query.folded))
+        years = which_one(query.folded)
         focus_forms = self.focus_forms(query, kind)
         for p, (context, spans) in zip(top, folded):
-            if years and not years <= set(_YEAR.findall(context)):
-                continue  # "who chaired it in 2022?": a passage without 2022 speaks of another time
+            if years and not years <= which_one(context):
+                continue  # "who chaired it in 2022?", "phase 2": a passage without them speaks of another time
             if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]

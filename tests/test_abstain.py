@@ -176,3 +176,13 @@ def test_a_yes_no_question_is_settled_only_by_a_passage_speaking_of_what_it_asks
 def test_a_question_for_a_speaker_s_reply_needs_no_focus_word_in_the_reply():
     judge = _judge((TRIAL, WORKING))
     assert judge.verdict(Query.parse("港文通方面，政府怎樣回應？"), [TRIAL], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_phase_or_version_the_question_names_must_be_in_the_passage_that_answers_it():
+    first = Passage("CB(4)1", "14", ("超算中心",), "超算中心首階段設施已於2024年12月投入服務。")
+    second = Passage("CB(4)1", "15", ("超算中心",), "超算中心第二階段設施預計於2026年投入服務。")
+    judge = _judge((first, second))
+    asked_second = Query.parse("超算中心第二階段設施何時投入服務？")
+    assert judge.verdict(asked_second, [first], 0.99, False, SURE).verdict == "uncertain"
+    assert judge.verdict(asked_second, [first, second], 0.99, False, SURE).verdict == "answered"
+    assert judge.verdict(Query.parse("超算中心第一階段設施何時投入服務？"), [first], 0.99, False, SURE).verdict == "answered"
