@@ -131,10 +131,11 @@ def asked(query: Query) -> str:
 
 
 # "Which company / university / department …", "哪一間大學", "邊間顧問公司": the kind of body asked for,
-# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局).
+# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局); the last noun of
+# the name says the kind (a 顧問公司 is a company).
 _BODY_ASKED_EN = re.compile(r"\bwhich\s+(?:\w+\s+)?(company|companies|firm|university|universities|consultant|consultancy|"
                             r"department|bureau|organi[sz]ation|body|contractor|vendor|supplier)\b")
-_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}?(公司|大學|顧問|部門|機構|承辦商|供應商)")
+_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}(公司|大學|顧問|部門|機構|承辦商|供應商)")
 _BODY_NAMES = {
     "company": "公司", "companies": "公司", "firm": "公司", "contractor": "公司|承辦商", "vendor": "公司|供應商",
     "supplier": "公司|供應商", "university": "大學", "universities": "大學", "consultant": "顧問", "consultancy": "顧問",

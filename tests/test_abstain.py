@@ -186,3 +186,13 @@ def test_a_phase_or_version_the_question_names_must_be_in_the_passage_that_answe
     assert judge.verdict(asked_second, [first], 0.99, False, SURE).verdict == "uncertain"
     assert judge.verdict(asked_second, [first, second], 0.99, False, SURE).verdict == "answered"
     assert judge.verdict(Query.parse("超算中心第一階段設施何時投入服務？"), [first], 0.99, False, SURE).verdict == "answered"
+
+
+@pytest.mark.parametrize("question, names", [
+    ("係邊間顧問公司估計的？", "公司"),  # a consultancy firm is a company: 當局委托的顧問 names none
+    ("由哪一間大學研發？", "大學"), ("邊間顧問做研究？", "顧問"), ("Which company built the centre?", "公司"),
+])
+def test_which_body_is_asked_for_is_read_from_the_last_noun_of_its_name(question, names):
+    from assistant.abstain import body_asked
+
+    assert body_asked(Query.parse(question)).pattern == names
