@@ -18,6 +18,9 @@ The signals, calibrated on the dev split (see eval/):
   question about 醫健通);
 - it asks who (誰, 邊個, who …) or yes or no (是否, 會否, does …?): a sentence of the top passages
   names a person / holds the question's subject;
+- a Chinese question asking how, what, which or yes or no has a focus, the word next to the asking word
+  (哪個「數據中心」, 怎樣「運作」, 會否「資助」; words.focus): a sentence of the passage about its subject
+  must hold it;
 - a follow-up carries words from earlier turns: its own words (費用, cost) must be in a top passage.
 A question that names a passage outright ("第15段") is always answered.
 """
@@ -32,7 +35,7 @@ from assistant.hit import Given, Key
 from assistant.links import Links
 from assistant.query import Query
 from assistant.settings import Settings
-from assistant.words import glossary_spans, latin_names
+from assistant.words import focus, glossary_spans, latin_names
 from index.glossary import Term, default_terms, matcher
 from index.key_table import passage_words
 from index.normalise import fold
@@ -85,6 +88,19 @@ _GIVES = {
 }
 # A year a question names (2022, 2030): the time it asks about.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A version or a phase a question names (藍圖3.0, 第2階段 as folded, 首階段, phase 2): which of several it asks about.
+_VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.])")
+_PHASE = re.compile(r"(?:第(\d{1,2})|(首))(?:個)?(?:階段|期)|\bphase (\d{1,2})\b")
+
+
+def which_one(folded: str) -> set[str]:
+    """The years, versions and phases a folded text names, phases as "phase N" (首階段 is phase 1).
+
+    >>> sorted(which_one("超算中心第2階段於2026年啟用")), sorted(which_one("首階段設施及《藍圖2.0》"))
+    (['2026', 'phase 2'], ['2.0', 'phase 1'])
+    """
+    phases = {f"phase {m.group(1) or m.group(3) or 1}" for m in _PHASE.finditer(folded)}
+    return {*_YEAR.findall(folded), *_VERSION.findall(folded), *phases}
 # Questions asking why (folded written form: 點解 is 為甚麼 by then).
 _WHY = re.compile(r"為甚麼|為何|何以|原因|\bwhy\b|\bhow come\b")
 # Questions asking who, or yes or no (folded written form; see asked()).
@@ -115,10 +131,11 @@ def asked(query: Query) -> str:
 
 
 # "Which company / university / department …", "哪一間大學", "邊間顧問公司": the kind of body asked for,
-# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局).
+# as the report's Chinese names such bodies (…公司, …大學, …署 / …處 / 部門, …局); the last noun of
+# the name says the kind (a 顧問公司 is a company).
 _BODY_ASKED_EN = re.compile(r"\bwhich\s+(?:\w+\s+)?(company|companies|firm|university|universities|consultant|consultancy|"
                             r"department|bureau|organi[sz]ation|body|contractor|vendor|supplier)\b")
-_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}?(公司|大學|顧問|部門|機構|承辦商|供應商)")
+_BODY_ASKED_ZH = re.compile(r"(?:哪|邊)(?:一)?(?:間|家|所|個)[\u4e00-\u9fff]{0,2}(公司|大學|顧問|部門|機構|承辦商|供應商)")
 _BODY_NAMES = {
     "company": "公司", "companies": "公司", "firm": "公司", "contractor": "公司|承辦商", "vendor": "公司|供應商",
     "supplier": "公司|供應商", "university": "大學", "universities": "大學", "consultant": "顧問", "consultancy": "顧問",
@@ -166,6 +183,13 @@ def evidence(words: Mapping[str, frozenset[str]], weights: Mapping[str, float], 
 # How a report records its deliberation is not what a question is about: "議員對醫健通有咩要求？"
 # asks about 醫健通, and its 議員 and 要求 are the report's speakers and their acts (委員, 建議).
 _DELIBERATION = re.compile(r"委員|議員|小組委員會|委員會|政府當局|當局|局方|政府|建議|意見|要求|關注|詢問|表示")
+
+
+# Next to an asking word, these ask for whatever the report says, so they are no focus a sentence must
+# hold: _DELIBERATION and how speakers answer or ask (政府怎樣回應？), and the state of things (有甚麼進展？
+# is answered by "預計於2025年完成").
+_NO_FOCUS = re.compile(_DELIBERATION.pattern + r"|回應|回覆|立場|處理|對策|看法|觀點|提出|指出|意思"
+                       r"|進展|進度|情況|現況|狀況|近況")
 
 
 def is_subject(term: Term) -> bool:
@@ -297,13 +321,19 @@ class Judge:
         used = self.lexical.document_frequency
         known = {w: forms for w, forms in query.words.items() if any(map(used, forms))}
         others: list[Given] = []
-        years = set(_YEAR.findall(query.folded))
+        years = which_one(query.folded)
+        focus_forms = self.focus_forms(query, kind)
         for p, (context, spans) in zip(top, folded):
-            if years and not years <= set(_YEAR.findall(context)):
-                continue  # "who chaired it in 2022?": a passage without 2022 speaks of another time
+            if years and not years <= which_one(context):
+                continue  # "who chaired it in 2022?", "phase 2": a passage without them speaks of another time
             if names and not all(any(n in context.lower() for n in forms) for forms in names):
                 if kind in _GIVES:
                     others += [Given(p.doc, p.label, a, b) for a, b, text in spans if gives(kind, text)]
+                continue
+            if focus_forms is not None and not any(f in text.lower() for _, _, text in spans for f in focus_forms):
+                # "醫健通的數據存放在哪個數據中心？": a passage on eHealth's data that never speaks of a data
+                # centre does not say which. (Measured on dev: requiring the subject in that sentence too,
+                # or the focus of date and amount questions, changed nothing more.)
                 continue
             if kind == "yes-no":
                 # A yes or no is in a passage holding what is asked, not only the subject: "會否加裝人臉識別功能"
@@ -329,6 +359,14 @@ class Judge:
                 if kind in _GIVES:
                     others.append(Given(p.doc, p.label, a, b))
         return False, tuple(others[:3])
+
+    def focus_forms(self, query: Query, kind: str) -> frozenset[str] | None:
+        """The forms of what a how / what / which or yes-no question asks about (its focus, words.focus), which
+        a sentence must hold to answer it; None for other questions or when no focus is found."""
+        if kind not in ("", "yes-no") or query.lang == "en":
+            return None  # an English word's forms are all its CC-CEDICT translations: too many to tell
+        words = focus(list(query.words), query.folded_written, _NO_FOCUS)
+        return frozenset().union(*(query.words[w] for w in words)) if words else None
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
         """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried

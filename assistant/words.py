@@ -147,3 +147,38 @@ def asks_for(question: str) -> str:
     ('amount', 'date', '')
     """
     return kind_asked(fold(written_form(question, detect_lang(question))))
+
+
+# The words that ask (written form, folded): what a question asks about is the content word next to
+# one of them: 哪個「數據中心」, 怎樣「運作」, 用甚麼「資料」, 會否「資助」, 可不可以換「現金」.
+_ASKING_ZH = re.compile(r"哪一?(?:個|些|間|家|所|位|種|類|項)?|甚麼|什麼|怎樣|怎麼|如何|是否|會否|有否|有沒有|可否|能否"
+                        r"|會不會|是不是|能不能|可不可以|有沒|何")
+_ASKS_HOW = re.compile(r"怎樣|怎麼|如何")
+_NEAR = 3  # characters between the asking word and its focus (的, 是, 用, 換 …)
+
+
+def focus(words: list[str], folded_written: str, open_ended: re.Pattern | None = None) -> tuple[str, ...]:
+    """The words a Chinese question asks about (its focus), among its content `words`: the nearest just after
+    the asking word (哪個數據中心 → 數據中心; 怎樣運作 → 運作) and the nearest just before it (存放在哪個 →
+    存放), for 怎樣 / 如何 only when nothing follows (運作是怎樣的 → 運作); the longest where several start
+    there; () when none is near.
+    An asking word next to a word of `open_ended` (回應, 進展: asking for whatever was said or is so) gives none.
+
+    >>> focus(["醫健通", "數據", "存放", "數據中心"], "醫健通的數據存放在哪個數據中心？")
+    ('數據中心', '存放')
+    >>> focus(["資助", "斜坡"], "政府會否資助私人斜坡？"), focus(["港文通", "回應"], "港文通，政府怎樣回應？", re.compile("回應"))
+    (('資助',), ())
+    """
+    q = folded_written.lower()
+    out: dict[str, None] = {}
+    for m in _ASKING_ZH.finditer(q):
+        after = [(q.find(w, m.end()) - m.end(), -len(w), w) for w in words if 0 <= q.find(w, m.end()) - m.end() <= _NEAR]
+        before = [(m.start() - q.rfind(w, 0, m.start()) - len(w), -len(w), w) for w in words
+                  if 0 <= q.rfind(w, 0, m.start()) and m.start() - q.rfind(w, 0, m.start()) - len(w) <= _NEAR]
+        near = [min(side)[2] for side in (after, before) if side]
+        if open_ended is not None and any(open_ended.fullmatch(w) for w in near):
+            continue
+        # 怎樣運作 asks about 運作, and 港文通 in 港文通是怎樣運作 is the subject; but 存放 in 存放在哪個數據中心
+        # is what is asked as much as the kind of thing (數據中心) named after the asking word.
+        out.update(dict.fromkeys(near[:1] if after and _ASKS_HOW.fullmatch(m.group(0)) else near))
+    return tuple(out)

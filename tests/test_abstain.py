@@ -1,11 +1,18 @@
 """The signals that decide whether the report answers a question at all (assistant.abstain, assistant.words)."""
+import re
+
 import pytest
 
 from assistant import dictionary
-from assistant.abstain import coverage, gives, unknown_names
-from assistant.words import asks_for, content_words, english_words, question_words
+from assistant.abstain import Judge, coverage, gives, unknown_names
+from assistant.links import Links
+from assistant.query import Query
+from assistant.settings import Settings
+from assistant.words import asks_for, content_words, english_words, focus, question_words
 from index.normalise import fold
 from index.lexical import LexicalIndex
+from index.tokenise import tokens
+from ingest.passage import Passage
 
 
 @pytest.fixture(autouse=True)
@@ -115,3 +122,77 @@ def test_english_role_words_reach_the_report_s_chinese_posts(question, chinese):
     from index.glossary import expand
 
     assert chinese in expand(question).split()
+
+
+# ---- the focus of a how / what / which or yes-no question: what is asked about the subject
+
+@pytest.mark.parametrize("question, words, focus_words", [
+    ("醫健通的數據存放在哪個數據中心？", ["醫健通", "數據", "存放", "數據中心"], ("數據中心", "存放")),
+    ("終身學習模式是怎樣運作的？", ["終身學習", "模式", "運作"], ("運作",)),  # 模式 is the subject
+    ("運作模式是怎樣的？", ["運作", "模式"], ("模式",)),
+    ("政府會否資助私人斜坡？", ["資助", "私人", "斜坡"], ("資助",)),
+    ("積分可不可以換現金？", ["積分", "現金"], ("現金", "積分")),
+    ("斜坡維修", ["斜坡", "維修"], ()),  # nothing asks
+])
+def test_the_focus_is_the_content_word_next_to_the_asking_word(question, words, focus_words):
+    assert focus(words, fold(question)) == focus_words
+
+
+def test_an_asking_word_next_to_an_open_ended_word_has_no_focus():
+    assert focus(["斜坡", "回應"], fold("斜坡維修，政府怎樣回應？"), re.compile("回應")) == ()
+
+
+def _judge(passages: tuple[Passage, ...]) -> Judge:
+    return Judge(LexicalIndex.build([tokens(p.text) for p in passages]), Links(passages), passages)
+
+
+# A tiny report: a subject (港文通) with two paragraphs, one never speaking of how the system works.
+TRIAL = Passage("CB(4)1", "19", ("港文通",), "政府會於不同部門試行港文通。試行期為一年。")
+WORKING = Passage("CB(4)1", "20", ("港文通",), "港文通透過大語言模型運作，為公文草擬初稿。")
+SURE = Settings(abstain_below=0.9)
+
+
+def test_a_how_question_whose_subject_appears_but_whose_focus_does_not_is_uncertain():
+    judge = _judge((TRIAL, WORKING))
+    verdict = judge.verdict(Query.parse("港文通是怎樣運作的？"), [TRIAL], 0.99, False, SURE)
+    assert verdict.verdict == "uncertain"
+
+
+def test_a_how_question_is_answered_by_a_sentence_holding_its_focus():
+    judge = _judge((TRIAL, WORKING))
+    assert judge.verdict(Query.parse("港文通是怎樣運作的？"), [TRIAL, WORKING], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_yes_no_question_is_settled_only_by_a_passage_speaking_of_what_it_asks():
+    # The passage holds most of the question's words (港文通, 開放, 市民, 使用) but never speaks of a charge.
+    opening = Passage("CB(4)1", "21", ("港文通",), "港文通日後將開放予市民使用。")
+    charged = Passage("CB(4)1", "22", ("港文通",), "港文通日後開放予市民使用時不會收費。")
+    question = Query.parse("港文通開放予市民使用時，政府會否收費？")
+    judge = _judge((TRIAL, WORKING, opening, charged))
+    assert judge.verdict(question, [opening], 0.99, False, SURE).verdict == "uncertain"
+    assert judge.verdict(question, [opening, charged], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_question_for_a_speaker_s_reply_needs_no_focus_word_in_the_reply():
+    judge = _judge((TRIAL, WORKING))
+    assert judge.verdict(Query.parse("港文通方面，政府怎樣回應？"), [TRIAL], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_phase_or_version_the_question_names_must_be_in_the_passage_that_answers_it():
+    first = Passage("CB(4)1", "14", ("超算中心",), "超算中心首階段設施已於2024年12月投入服務。")
+    second = Passage("CB(4)1", "15", ("超算中心",), "超算中心第二階段設施預計於2026年投入服務。")
+    judge = _judge((first, second))
+    asked_second = Query.parse("超算中心第二階段設施何時投入服務？")
+    assert judge.verdict(asked_second, [first], 0.99, False, SURE).verdict == "uncertain"
+    assert judge.verdict(asked_second, [first, second], 0.99, False, SURE).verdict == "answered"
+    assert judge.verdict(Query.parse("超算中心第一階段設施何時投入服務？"), [first], 0.99, False, SURE).verdict == "answered"
+
+
+@pytest.mark.parametrize("question, names", [
+    ("係邊間顧問公司估計的？", "公司"),  # a consultancy firm is a company: 當局委托的顧問 names none
+    ("由哪一間大學研發？", "大學"), ("邊間顧問做研究？", "顧問"), ("Which company built the centre?", "公司"),
+])
+def test_which_body_is_asked_for_is_read_from_the_last_noun_of_its_name(question, names):
+    from assistant.abstain import body_asked
+
+    assert body_asked(Query.parse(question)).pattern == names
