@@ -107,3 +107,14 @@ def test_malformed_glossary_names_file_line_and_fix(tmp_path, text, message):
 
 def test_empty_glossary_expands_nothing():
     assert expand("iAM Smart", ()) == "iAM Smart"
+
+
+def test_compiled_matcher_finds_what_the_lazy_one_finds():
+    terms = (Term("智方便", "iAM Smart", ("iamsmart",)), Term("醫院管理局", "Hospital Authority", ("HA",)),
+             Term("人工智能", "artificial intelligence", ("AI",)))
+    lazy, compiled = glossary.matcher.__wrapped__(terms), glossary.matcher.__wrapped__(terms)  # two, uncached
+    compiled.compile_all()
+    assert set(compiled._groups) == {"i", "h", "a"}  # the first character of each English name and alias
+    text = "iam smart and the hospital authority use ai; has"
+    assert list(compiled.finditer(text)) == list(lazy.finditer(text))
+    assert [t.zh for _, _, named in compiled.finditer(text) for t in named] == ["智方便", "醫院管理局", "人工智能"]
