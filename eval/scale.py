@@ -331,7 +331,7 @@ def retriever_child(argv: list[str]) -> None:
 
     from assistant.retrieve import Retriever
     from index.embed import load_embedder
-    from index.glossary import compile_default_matcher
+    from index.glossary import compile_all_matchers
     from index.store import load_index
     from index.tokenise import keep_dictionary_in_memory
 
@@ -348,7 +348,7 @@ def retriever_child(argv: list[str]) -> None:
     setup_s = time.perf_counter() - start
     embedder.encode_queries(questions[:3])  # the encoder's first calls compile and warm up
     keep_dictionary_in_memory()  # as the app does before its first question
-    compile_default_matcher()
+    compile_all_matchers()
     out = {"load_index_seconds": round(load_s, 2), "retriever_seconds": round(setup_s, 2),
            "setup_seconds": round(load_s + setup_s, 2), "index_rss_mb": round(loaded_mb, 1),
            "query_engine": getattr(embedder, "query_engine", "unknown"), "questions": len(questions),

@@ -118,3 +118,15 @@ def test_compiled_matcher_finds_what_the_lazy_one_finds():
     text = "iam smart and the hospital authority use ai; has"
     assert list(compiled.finditer(text)) == list(lazy.finditer(text))
     assert [t.zh for _, _, named in compiled.finditer(text) for t in named] == ["智方便", "醫院管理局", "人工智能"]
+
+
+def test_a_server_warm_up_compiles_every_matcher_made_before_it_and_after(monkeypatch):
+    import weakref
+
+    monkeypatch.setattr(glossary, "_made", weakref.WeakSet())
+    monkeypatch.setattr(glossary, "_compile_whole", [False])
+    before = glossary.matcher.__wrapped__((Term("智方便", "iAM Smart", ("iamsmart",)),))
+    assert not before._groups  # compiled on first use only
+    glossary.compile_all_matchers()
+    after = glossary.matcher.__wrapped__((Term("醫院管理局", "Hospital Authority", ("HA", "醫管局")),))
+    assert set(before._groups) == {"i"} and set(after._groups) == {"h", "醫"}
