@@ -3,6 +3,8 @@
     Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
                 over the question) → Links.pointed_to (an appendix over the paragraph pointing to it)
                 → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
+
+LexicalSearch runs on a worker thread while DenseSearch embeds the question and searches the vectors.
 """
 from __future__ import annotations
 
