@@ -25,6 +25,11 @@ class DenseSearch:
     def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
         """The passages of the `pool` nearest chunks, best first, each scored by its best chunk;
         `rows` (a mask over chunks, Papers.rows) keeps to some papers' chunks."""
+        return [Hit(self.by_label[key], score) for key, score in self.scored(query, pool, rows).items()]
+
+    def scored(self, query: Query, pool: int, rows: np.ndarray | None = None) -> dict[Key, float]:
+        """search's passages as {(doc, label): cosine}, best first, without reading a passage (fusion
+        needs only keys)."""
         qvec = self.embedder.encode_queries([query.searched])[0:1].astype(np.float32)
         cos, ids = nearest(self.vectors, qvec, pool, rows)
         best: dict[Key, float] = {}
@@ -32,4 +37,4 @@ class DenseSearch:
             if i >= 0:
                 key = self.chunk_keys[i]
                 best[key] = max(best.get(key, -1.0), c)
-        return [Hit(self.by_label[key], score) for key, score in sorted(best.items(), key=lambda kv: -kv[1])]
+        return dict(sorted(best.items(), key=lambda kv: -kv[1]))

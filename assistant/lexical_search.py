@@ -6,6 +6,7 @@ import numpy as np
 from assistant.hit import Hit, Key
 from assistant.query import Query
 from index.tokenise import folded_tokens
+from index.lexical import top_rows
 from ingest.passage import Passage
 
 
@@ -43,16 +44,20 @@ class LexicalSearch:
     def search(self, query: Query, pool: int, rows: np.ndarray | None = None) -> list[Hit]:
         """The `pool` best-scoring chunks' passages, best first; none when no token matches.
         `rows` (a mask over chunks, Papers.rows) keeps to some papers' chunks."""
+        return [Hit(self.by_label[key], score) for key, score in self.scored(query, pool, rows).items()]
+
+    def scored(self, query: Query, pool: int, rows: np.ndarray | None = None) -> dict[Key, float]:
+        """search's passages as {(doc, label): score}, best first, without reading a passage: fusion
+        needs only keys, and reading the pool's passages cost a million-passage index 1–2 ms a question."""
         bm = self.lexical.scores(self.query_tokens(query))
         if rows is not None:
             bm = np.where(rows, bm, 0.0)
         top = float(bm.max()) if bm.size else 0.0
         if top <= 0:
-            return []
+            return {}
         best: dict[Key, float] = {}
-        candidates = np.argpartition(-bm, pool)[:pool] if bm.size > pool else np.arange(bm.size)
+        candidates = top_rows(bm, pool)
         for i, score in zip(candidates.tolist(), bm[candidates].tolist()):
-            if score > 0:
-                key = self.chunk_keys[i]
-                best[key] = max(best.get(key, 0.0), score / top)
-        return [Hit(self.by_label[key], score) for key, score in sorted(best.items(), key=lambda kv: -kv[1])]
+            key = self.chunk_keys[i]
+            best[key] = max(best.get(key, 0.0), score / top)
+        return dict(sorted(best.items(), key=lambda kv: -kv[1]))

@@ -2,6 +2,7 @@
 citing them), for showing a hit with its links and for passing a share of a hit's score along them."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Mapping
 
 from assistant.hit import Key
@@ -32,22 +33,45 @@ class Links:
             for label in (*q.refs, *q.footnotes):
                 self._pointing.setdefault((q.doc, label), []).append(q.label)
         self._linked_keys: dict[Key, tuple[Key, ...]] = {}  # spread() reads each passage's links once
+        # From a key table (from_table): the labels each passage cites or marks, for the keys held by one
+        # passage row, so spread() reads no passage for them (None: read each passage, as above).
+        self._citing: dict[Key, list[str]] | None = None
+        self._repeated: frozenset[Key] = frozenset()
 
     def linked_keys(self, key: Key) -> tuple[Key, ...]:
-        """The keys of linked(by_label[key]), worked out on first use and kept."""
+        """The keys of linked(by_label[key]) (in any order), worked out on first use and kept.
+
+        At a million passages, reading each scored passage for its footnotes and cross-references
+        was a question's most costly disk reads (about 95 rows, mostly not in the page cache); the
+        key table gives them for a key held by one row. A key of several rows (a bilingual paper's two
+        versions) is read, as its versions may cite differently and linked() reads the last.
+        """
         keys = self._linked_keys.get(key)
         if keys is None:
-            keys = self._linked_keys[key] = tuple((q.doc, q.label) for q in self.linked(self.by_label[key]))
+            if self._citing is not None and key not in self._repeated:
+                doc = key[0]
+                labels = (*self._citing.get(key, ()), *self._pointing.get(key, ()))
+                keys = tuple(dict.fromkeys((doc, label) for label in labels if (doc, label) in self.by_label))
+            else:
+                keys = tuple((q.doc, q.label) for q in self.linked(self.by_label[key]))
+            self._linked_keys[key] = keys
         return keys
 
     @classmethod
     def from_table(cls, passages, table: KeyTable) -> "Links":
         """The same, from an index's key table: passages are read by row when asked for, not up front."""
         links = cls(())
-        rows = last_rows(table.passage_keys())
+        keys = table.passage_keys()
+        rows = last_rows(keys)
         links.by_label = PassagesByKey(rows, passages)
         links.position = dict(zip(rows, range(len(rows))))
         links._pointing = table.pointing
+        links._citing = {}  # the pointing table turned round: who points at whom, by the one pointing
+        for (doc, label), by in table.pointing.items():
+            for source in dict.fromkeys(by):
+                links._citing.setdefault((doc, source), []).append(label)
+        if len(rows) < len(keys):
+            links._repeated = frozenset(key for key, n in Counter(keys).items() if n > 1)
         return links
 
     def linked(self, p: Passage) -> tuple[Passage, ...]:

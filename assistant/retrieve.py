@@ -3,16 +3,19 @@
     Query.parse → DenseSearch, LexicalSearch → fuse → Links.spread → SpeakerPreference (the reply
                 over the question) → Links.pointed_to (an appendix over the paragraph pointing to it)
                 → rank → LabelLookup (named passages first) → Links.linked → Judge.verdict
+
+LexicalSearch runs on a worker thread while DenseSearch embeds the question and searches the vectors.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from assistant.abstain import Judge, asked
 from assistant.dense_search import DenseSearch
 from assistant.fuse import fuse, rank
-from assistant.hit import Hit, Key, SearchResult, by_key
+from assistant.hit import Hit, Key, SearchResult
 from assistant.label_lookup import LabelLookup
 from assistant.lexical_search import LexicalSearch
 from assistant.links import Links
@@ -53,6 +56,8 @@ class Retriever:
         self.lookup = LabelLookup.from_keys(self.links.by_label)
         self.judge = Judge(index.lexical, self.links, index.passages, table.names if table is not None else None)
         self.preference = SpeakerPreference(self.links)
+        # One thread kept for the lexical search of each question (see search), not one made per question.
+        self._lexical_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lexical-search")
 
     @classmethod
     def open(cls, folder: Path, model: str | None = None, settings: Settings = Settings()) -> "Retriever":
@@ -101,9 +106,12 @@ class Retriever:
         s = self.settings
         query = Query.parse(question, s.normalise)
         rows = self.papers.rows(docs)
-        dense = self.dense.search(query, s.pool, rows)
-        top_cosine = max((h.score for h in dense), default=0.0)
-        scores = self._scores(query, dense, rows)
+        # Lexical search needs no embedding: it runs beside the query's encoding and the vector search
+        # (both release the GIL, as numpy's scoring does), which at a million passages hid most of its time.
+        lexical = None if s.mode == "dense" else self._lexical_worker.submit(self.lexical.scored, query, s.pool, rows)
+        dense = self.dense.scored(query, s.pool, rows)
+        top_cosine = max(dense.values(), default=0.0)
+        scores = self._scores(dense, lexical.result() if lexical is not None else {})
         side = speaker or side_asked(query.searched_folded)
         scores = self.preference.apply(scores, rank(scores, self.links.position), side, asked(query) == "person")
         scores = self.links.pointed_to(scores, rank(scores, self.links.position), query.searched_folded)
@@ -120,16 +128,15 @@ class Retriever:
         p = self.papers.version(hit.passage, lang)
         return replace(hit, passage=p, linked=tuple(self.papers.version(q, lang) for q in self.links.linked(p)))
 
-    def _scores(self, query: Query, dense: list[Hit], rows=None) -> dict[Key, float]:
+    def _scores(self, dense: dict[Key, float], lexical: dict[Key, float]) -> dict[Key, float]:
         """Score per passage: dense cosine + weighted normalised BM25, then link propagation (hybrid),
-        or one search's own scores (the "dense" and "lexical" ablations); `rows` as for search."""
+        or one search's own scores (the "dense" and "lexical" ablations)."""
         s = self.settings
         if s.mode == "dense":
-            return by_key(dense)
-        lexical = self.lexical.search(query, s.pool, rows)
+            return dense
         if s.mode == "lexical":
-            return by_key(lexical)
-        fused = fuse(by_key(dense), by_key(lexical), s.lexical_weight)
+            return lexical
+        fused = fuse(dense, lexical, s.lexical_weight)
         return self.links.spread(fused, s.link_bonus) if s.link_bonus else fused
 
     def _take(self, named: list[Hit], scores: dict[Key, float], k: int) -> list[Hit]:

@@ -14,6 +14,8 @@ All indexes use inner product over L2-normalised vectors (= cosine similarity).
 from __future__ import annotations
 
 import math
+import mmap
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -212,6 +214,11 @@ class Reranked:
                              f"vectors of dimension {index.d}")
         self.index, self.exact = index, exact
         self.ntotal, self.d = index.ntotal, index.d
+        self._file = _RowFile.of(exact)
+
+    def _rows(self, rows: np.ndarray) -> np.ndarray:
+        """The exact vectors of `rows` (sorted): read by pread from a memory-mapped .npy, else indexed."""
+        return self._file.read(rows) if self._file is not None else self.exact[rows]
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         queries = np.ascontiguousarray(queries, dtype=np.float32)
@@ -220,10 +227,45 @@ class Reranked:
         ids = np.full((len(queries), k), -1, dtype=np.int64)
         for q, row in enumerate(candidates):
             rows = np.sort(row[row >= 0])  # read in file order
-            exact = self.exact[rows] @ queries[q]
+            exact = self._rows(rows) @ queries[q]
             order = np.argsort(-exact, kind="stable")[:k]
             scores[q, :len(order)], ids[q, :len(order)] = exact[order], rows[order]
         return scores, ids
 
     def reconstruct(self, i: int) -> np.ndarray:
         return np.array(self.exact[i], dtype=np.float32)
+
+
+class _RowFile:
+    """Rows of a float32 matrix memory-mapped from a .npy file, read with one pread each.
+
+    Indexing the memory map touches each row's page for the first time: a page fault apiece, which at a
+    million vectors cost a question's 200 re-scored rows about 1.5 ms of CPU (2.5 ms wall); pread copies
+    the same bytes from the page cache in half of that. Thread-safe: pread keeps no file position.
+    """
+
+    def __init__(self, path: str, offset: int, row_bytes: int):
+        self._fd = os.open(path, os.O_RDONLY)
+        self._offset, self._row_bytes = offset, row_bytes
+
+    @classmethod
+    def of(cls, matrix: np.ndarray) -> "_RowFile | None":
+        """The file under `matrix`, when it is a whole 2-D float32 .npy memory map (np.load(mmap_mode="r"))."""
+        whole = isinstance(matrix, np.memmap) and isinstance(matrix.base, mmap.mmap) and matrix.filename
+        if not whole or matrix.ndim != 2 or matrix.dtype != np.float32 or not matrix.flags.c_contiguous:
+            return None
+        return cls(matrix.filename, int(matrix.offset), matrix.shape[1] * 4)
+
+    def read(self, rows: np.ndarray) -> np.ndarray:
+        size = self._row_bytes
+        out = np.empty((len(rows), size // 4), dtype=np.float32)
+        view = memoryview(out).cast("B")
+        for j, row in enumerate(rows.tolist()):
+            if os.preadv(self._fd, [view[j * size:(j + 1) * size]], self._offset + row * size) != size:
+                raise OSError(f"exact vectors file ended before row {row}: the index folder is damaged; "
+                              f"rebuild it with legco-rag build")
+        return out
+
+    def __del__(self):
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)

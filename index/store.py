@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,6 +138,7 @@ class PassageFile(Sequence):
         self.path = Path(path)
         self._offsets = np.asarray(offsets, dtype=np.int64)
         self._fd: int | None = None
+        self._opening = threading.Lock()  # two threads reading their first rows open the file once
         self._row = lru_cache(maxsize=4096)(self._read_row)
 
     def __len__(self) -> int:
@@ -167,7 +169,9 @@ class PassageFile(Sequence):
 
     def _read_row(self, i: int) -> Passage:
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
+            with self._opening:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDONLY)
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
         return Passage.from_json(json.loads(os.pread(self._fd, end - start, start)))
 

@@ -105,3 +105,18 @@ def test_write_index_chooses_exact_search_for_one_report(tmp_path):
                            lexical=LexicalIndex.build([["t"]] * 20), model="fake", documents=[Document("D")])
     assert manifest["ann"]["kind"] == "flat"
     assert load_index(tmp_path / "idx").vectors.ntotal == 20
+
+
+def test_reranking_from_a_memory_mapped_file_reads_the_rows_the_array_holds(tmp_path):
+    from index.ann import Reranked, _RowFile
+
+    vectors = clustered(3000)
+    np.save(tmp_path / "vectors.npy", vectors)
+    mapped = np.load(tmp_path / "vectors.npy", mmap_mode="r")
+    index = build_ann(ivf_spec(len(vectors), codes="SQ8"), vectors)
+    queries = clustered(20, seed=1)
+    from_file, from_memory = Reranked(index, mapped).search(queries, 10), Reranked(index, vectors).search(queries, 10)
+    assert np.array_equal(from_file[1], from_memory[1]) and np.array_equal(from_file[0], from_memory[0])
+    rows = np.array([0, 7, 2999])
+    assert np.array_equal(_RowFile.of(mapped).read(rows), vectors[rows])
+    assert _RowFile.of(vectors) is None and _RowFile.of(mapped[1:]) is None  # only a whole .npy map is read by file

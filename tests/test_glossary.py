@@ -107,3 +107,26 @@ def test_malformed_glossary_names_file_line_and_fix(tmp_path, text, message):
 
 def test_empty_glossary_expands_nothing():
     assert expand("iAM Smart", ()) == "iAM Smart"
+
+
+def test_compiled_matcher_finds_what_the_lazy_one_finds():
+    terms = (Term("智方便", "iAM Smart", ("iamsmart",)), Term("醫院管理局", "Hospital Authority", ("HA",)),
+             Term("人工智能", "artificial intelligence", ("AI",)))
+    lazy, compiled = glossary.matcher.__wrapped__(terms), glossary.matcher.__wrapped__(terms)  # two, uncached
+    compiled.compile_all()
+    assert set(compiled._groups) == {"i", "h", "a"}  # the first character of each English name and alias
+    text = "iam smart and the hospital authority use ai; has"
+    assert list(compiled.finditer(text)) == list(lazy.finditer(text))
+    assert [t.zh for _, _, named in compiled.finditer(text) for t in named] == ["智方便", "醫院管理局", "人工智能"]
+
+
+def test_a_server_warm_up_compiles_every_matcher_made_before_it_and_after(monkeypatch):
+    import weakref
+
+    monkeypatch.setattr(glossary, "_made", weakref.WeakSet())
+    monkeypatch.setattr(glossary, "_compile_whole", [False])
+    before = glossary.matcher.__wrapped__((Term("智方便", "iAM Smart", ("iamsmart",)),))
+    assert not before._groups  # compiled on first use only
+    glossary.compile_all_matchers()
+    after = glossary.matcher.__wrapped__((Term("醫院管理局", "Hospital Authority", ("HA", "醫管局")),))
+    assert set(before._groups) == {"i"} and set(after._groups) == {"h", "醫"}

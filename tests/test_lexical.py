@@ -53,3 +53,15 @@ def test_reading_a_saved_index_imports_neither_bm25s_nor_scipy(saved):
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("size, positive", [(10, 10), (1000, 3), (20_000, 20_000), (20_000, 40), (20_000, 0)])
+def test_top_rows_are_the_k_highest_positive_scores(size, positive):
+    from index.lexical import top_rows
+
+    rng = np.random.default_rng(size + positive)
+    scores = np.zeros(size, dtype=np.float32)
+    scores[rng.choice(size, positive, replace=False)] = rng.permutation(positive).astype(np.float32) + 1  # distinct
+    k = 50
+    expected = set(np.argsort(-scores, kind="stable")[:k].tolist()) & set(np.flatnonzero(scores > 0).tolist())
+    assert set(top_rows(scores, k).tolist()) == expected

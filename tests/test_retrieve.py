@@ -140,3 +140,33 @@ def test_english_words_outside_the_glossary_reach_the_chinese_text_through_the_d
     # No glossary name here: "cameras" and "monitoring" find 攝影機 and 監測 through CC-CEDICT.
     first = both_reports.search("Are cameras used for monitoring?").hits[0]
     assert "攝影機" in first.passage.text and "監測" in first.passage.text
+
+
+QUESTIONS_AT_ONCE = ["單車徑的連貫性", "引入公私營合作模式", "第5段", "footnote 3", "公私營合作模式", "智慧燈柱"]
+
+
+def ranked(result) -> list[tuple[str, float]]:
+    return [(h.passage.label, h.score) for h in result.hits]
+
+
+def test_hybrid_questions_asked_from_many_threads_get_what_they_get_one_at_a_time(retriever):
+    # Each question's lexical search runs on the retriever's worker thread beside its dense search.
+    from concurrent.futures import ThreadPoolExecutor
+
+    hybrid = Retriever(retriever.index, HashEmbedder(), Settings(abstain_below=-1.0))
+    one_at_a_time = [ranked(hybrid.search(q)) for q in QUESTIONS_AT_ONCE]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        at_once = list(pool.map(lambda q: ranked(hybrid.search(q)), QUESTIONS_AT_ONCE * 4))
+    assert at_once == one_at_a_time * 4
+    assert all(one_at_a_time)
+
+
+@pytest.mark.parametrize("stage", ["dense", "lexical"])
+def test_a_stages_scores_are_its_hits_without_the_passages(retriever, stage):
+    from assistant.query import Query
+
+    search = getattr(retriever, stage)
+    for question in QUESTIONS_AT_ONCE:
+        query = Query.parse(question, retriever.settings.normalise)
+        assert search.scored(query, 8) == {h.key: h.score for h in search.search(query, 8)}
+        assert list(search.scored(query, 8).values()) == sorted(search.scored(query, 8).values(), reverse=True)
