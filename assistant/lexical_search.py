@@ -5,8 +5,8 @@ import numpy as np
 
 from assistant.hit import Hit, Key
 from assistant.query import Query
-from index.tokenise import folded_tokens
 from index.lexical import top_rows
+from index.tokenise import folded_tokens
 from ingest.passage import Passage
 
 
