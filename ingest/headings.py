@@ -63,8 +63,11 @@ def unnumbered_name(heading: str) -> str:
     ('purpose', 'intro', 'summary')
     >>> unnumbered_name("(b) Scope"), unnumbered_name("(a)")  # a sub-item mark is no name: "(" opens one in a label
     ('scope', 'intro')
+    >>> unnumbered_name("一、(i) "), unnumbered_name("(")  # marks one after the other; a stray bracket
+    ('intro', 'intro')
     """
-    bare = _section_name(strip_markdown(heading).strip())
+    # Leading punctuation is no name either ("(" would read as a sub-item mark in a citation).
+    bare = re.sub(r"^[\W_]+", "", _section_name(strip_markdown(heading).strip()))
     for name, pattern in _UNNUMBERED.items():
         if pattern.fullmatch(bare):
             return name
@@ -72,5 +75,5 @@ def unnumbered_name(heading: str) -> str:
 
 
 def _section_name(heading: str) -> str:
-    """A heading without its section number: "A. Purpose" -> "Purpose", "一、引言" -> "引言"."""
-    return re.sub(r"^(?:[(（]\s*(?:[0-9a-zA-Z]{1,4}|[一二三四五六七八九十]{1,3})\s*[)）]|[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*", "", heading)
+    """A heading without its section numbers and marks: "A. Purpose" -> "Purpose", "一、引言" -> "引言"."""
+    return re.sub(r"^(?:(?:[(（]\s*(?:[0-9a-zA-Z]{1,4}|[一二三四五六七八九十]{1,3})\s*[)）]|[一二三四五六七八九十]{1,3}\s*、|[A-Z]\s*[.．]|[IVX]{1,5}\s*[.．]|\d{1,2}\s*[.．](?!\d))\s*)+", "", heading)
