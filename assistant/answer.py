@@ -18,8 +18,8 @@ from assistant.links import held_heading
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
 from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
-from index.glossary import expand
 from assistant.query import Query
+from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
 from ingest.charsets import CJK_RUN
