@@ -11,12 +11,14 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from assistant.abstain import asked, gives
 from assistant.frames import CLOSEST, LEAD, frame_lead, gives_line, links_line, not_stated
 from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
 from assistant.links import held_heading
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
 from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
+from assistant.query import Query
 from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
 from index.normalise import detect_lang, fold
@@ -28,6 +30,8 @@ RANK_WEIGHT = 1.0  # a sentence of hit r gains RANK_WEIGHT / (1 + r): the first 
 LOOKUP_BONUS = 2.0  # a passage the question named outranks anything found by similarity
 MIN_COVERAGE = 0.2  # a further quote must share this share of the question's bigrams
 SHORT_OPENING = 20  # an opening sentence shorter than this ("67. 小組委員會建議政府當局：") takes the next one along
+KIND_BONUS = 1.0  # a sentence giving the kind of thing asked (a figure, a date, a person) outranks its passage's others
+QUOTED_KINDS = ("amount", "date", "person")  # the kinds a single sentence can give (abstain.gives)
 
 
 # What the extractive answer says around the quotes, per question language (more in assistant.frames).
@@ -104,18 +108,20 @@ class _Candidate:
     rank: int
     start: int
     end: int
-    score: float  # coverage + RANK_WEIGHT / (1 + rank) (+ LOOKUP_BONUS for a named passage, + a speaker bonus)
+    score: float  # coverage + RANK_WEIGHT / (1 + rank) (+ LOOKUP_BONUS for a named passage, + speaker and kind bonuses)
     coverage: float
     hit: Hit
     said: Said  # who says the sentence and whether it asks, urges or states
+    gives: bool = False  # it gives the kind of thing the question asks for (a figure, a date, a person)
 
 
 def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_asks: bool = False,
-                bonus: float = 0.0) -> list[_Candidate]:
+                bonus: float = 0.0, kind: str = "") -> list[_Candidate]:
     """The sentences of one hit worth quoting, best first: its opening for a lookup, else by score.
 
     prefer: the speaker the question asks about, whose sentences gain `bonus` (speaking.speaker_preference);
-    skip_asks: leave out questions and concerns (the reply is among the hits).
+    skip_asks: leave out questions and concerns (the reply is among the hits);
+    kind: what the question asks for (one of QUOTED_KINDS, or ""): a sentence giving it gains KIND_BONUS.
     """
     text = hit.passage.text
     said = said_in(hit.passage)
@@ -135,10 +141,40 @@ def _candidates(q: frozenset[str], rank: int, hit: Hit, prefer: str = "", skip_a
             continue
         c = coverage(q, _sentence_bigrams(text[s.start:s.end]) | heading)
         score = c + weight + (bonus if prefer and s.speaker == prefer else 0.0)
-        scored.append((-score, position, _Candidate(rank, s.start, s.end, score, c, hit, s)))
+        giving = bool(kind) and _gives(kind, text[s.start:s.end])
+        score += KIND_BONUS if giving else 0.0
+        scored.append((-score, position, _Candidate(rank, s.start, s.end, score, c, hit, s, giving)))
     scored.sort(key=lambda t: t[:2])  # ties go to the earlier sentence, usually the topic sentence
     per_passage = 2 if rank == 0 else 1
     return [c for _, _, c in scored[:per_passage]]
+
+
+@functools.lru_cache(maxsize=8192)
+def _gives(kind: str, sentence: str) -> bool:
+    """abstain.gives on a passage's sentence, read once: the same sentences are scored question after question."""
+    return gives(kind, fold(sentence).lower())
+
+
+def _kind_asked(result: SearchResult) -> str:
+    """What the question asks for, when a sentence can give it ("amount", "date", "person"), else ""."""
+    try:
+        query = result.query or Query.parse(result.question)  # a result built by hand has no Query
+    except InputError:  # a question with no words asks for nothing in particular
+        return ""
+    kind = asked(query)
+    return kind if kind in QUOTED_KINDS else ""
+
+
+def _lead(chosen: list[_Candidate], pool: list[_Candidate]) -> list[_Candidate]:
+    """The chosen quotes in rank then text order, led by the best ranked sentence giving what the question
+    asks for (a date, a figure, a person) when one does: the top hit's when it has one, else another hit's
+    (the date of a bill's passing is in its footnote, not in the paragraph ranked first)."""
+    ordered = sorted(chosen, key=lambda c: (c.rank, c.start))
+    giving = [c for c in pool if c.gives]
+    if not giving:
+        return ordered
+    lead = min(giving, key=lambda c: (c.rank, -c.score, c.start))
+    return [lead, *(c for c in ordered if c is not lead)][:len(chosen)]
 
 
 def _has_reply(hits, prefer: str) -> bool:
@@ -158,7 +194,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     passages around it are links, not answers). A question or concern (委員詢問…) is not quoted when a
     reply is among the hits. The best sentence is always taken; further ones need MIN_COVERAGE, unless
     the question shares no bigram with any passage (an English question on a Chinese report), where
-    rank alone decides.
+    rank alone decides. For a figure, date or person question the sentence giving one leads (_lead).
     """
     if max_quotes < 1:
         raise InputError(f"max_quotes is {max_quotes}: give 1 or more")
@@ -175,7 +211,8 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     else:
         prefer, bonus = speaker_preference(result.question)
     skip_asks = _has_reply(hits, prefer)
-    pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks, bonus)]
+    kind = _kind_asked(result)
+    pool = [c for rank, hit in enumerate(hits) for c in _candidates(q, rank, hit, prefer, skip_asks, bonus, kind)]
     if not pool:
         return ()
     pool.sort(key=lambda c: (-c.score, c.rank, c.start))
@@ -189,7 +226,7 @@ def pick_quotes(result: SearchResult, max_quotes: int = 3) -> tuple[Quote, ...]:
     if bonus >= NAMED_BONUS and any(c.said.speaker == prefer for c in chosen):
         # The question names whose words it wants ("what does the subcommittee recommend"): only theirs.
         chosen = [c for c in chosen if c.said.speaker == prefer]
-    chosen.sort(key=lambda c: (c.rank, c.start))
+    chosen = _lead(chosen, pool)
     return tuple(Quote(c.hit.passage.text[c.start:c.end], c.hit.passage.label, c.hit.passage.doc,
                        c.said.speaker, c.said.act) for c in chosen)
 

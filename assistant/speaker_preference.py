@@ -6,7 +6,9 @@ and the Administration replying, usually in the next paragraph of the same secti
 
 - a question that does not ask for the members' words: a passage where only members speak yields to
   the reply after it, within AHEAD paragraphs of its section (the reply is lifted just above it); when
-  the reply goes on over further paragraphs (政府當局進一步表示…), the best ranked of them;
+  the reply goes on over further paragraphs (政府當局進一步表示…), the best ranked of them. A question
+  that asks no side in particular ("數碼無障礙運動是甚麼？") is answered by what members note
+  (委員察悉…), so there a members' paragraph yields only when it asks (委員詢問 / 關注);
 - "what did members ask / urge / suggest": a reply, or a recommendation 67(x), yields to the members'
   paragraph it answers or cites;
 - "what does the subcommittee recommend": a paragraph yields to the recommendation that cites it;
@@ -112,6 +114,7 @@ class SpeakerPreference:
     def __init__(self, links: Links):
         self.links = links
         self._names_person: dict[Key, bool] = {}
+        self._asks: dict[Key, bool] = {}
         self._roles: dict[Key, str] = {}
         self._keys: list[Key] = list(links.by_label)  # the collection's order, as links.position counts it
 
@@ -186,6 +189,12 @@ class SpeakerPreference:
             out.append(after)
         return out
 
+    def asks(self, key: Key) -> bool:
+        """Whether someone in the passage asks or raises a concern (委員詢問 / 關注 …), read once per passage."""
+        if key not in self._asks:
+            self._asks[key] = any(t.act == "asks" for t in turns(self.links.by_label[key].text))
+        return self._asks[key]
+
     def names_person(self, key: Key) -> bool:
         """Whether a passage names a person or an office-holder (read once per passage)."""
         if key not in self._names_person:
@@ -216,6 +225,8 @@ class SpeakerPreference:
                 out[named] = out[ranked[0]] + LIFT
                 ranked = [named, *(key for key in ranked if key != named)]
         for key in ranked[:DEPTH]:
+            if not side and self.role(key) == MEMBERS and not self.asks(key):
+                continue  # what members note or urge answers a question asking no side: nothing awaits a reply
             other = self.counterpart(key, side)
             if side not in (MEMBERS, SUBCOMMITTEE):
                 # The best ranked of the Administration's paragraphs on it: a reply may go on over two

@@ -56,11 +56,16 @@ def speaker_preference(question: str) -> tuple[str, float]:
 
 
 def speaker_preference_folded(folded: str, folded_written: str) -> tuple[str, float]:
-    """speaker_preference of a question's folded forms (Query.folded, Query.folded_written)."""
+    """speaker_preference of a question's folded forms (Query.folded, Query.folded_written).
+
+    The government named as the one who acts ("When did the Government and Guangdong sign …?") is not
+    asked for its words: only a question asking what it says or does (side_asked) names the side."""
     side = wanted_speaker_folded(folded, folded_written)
     if not side:
         return "", 0.0
     named = {SUBCOMMITTEE: _SUBCOMMITTEE, MEMBERS: _MEMBERS, ADMINISTRATION: _ADMINISTRATION}[side].search(folded)
+    if side == ADMINISTRATION and not side_asked(folded_written):
+        named = None
     return side, NAMED_BONUS if named else INFERRED_BONUS
 
 

@@ -310,3 +310,68 @@ def test_the_quote_is_taken_from_the_side_ranking_reads_from_the_question(questi
     from assistant.speaking import wanted_speaker
 
     assert wanted_speaker(question) == side
+
+
+# ---- which quote leads: what the question asks for, then rank ---------------------------------
+
+BILL = Passage(DOC, "8", ("小組委員會的商議工作", "網絡安全"),
+               "委員察悉，政府當局向立法會提交《保護關鍵基礎設施(電腦系統)條例草案》，旨在訂明關鍵基礎設施營運者的法定責任。"
+               "委員詢問，政府部門不納入《條例草案》時，當局有何措施保障網絡安全。")
+BILL_PASSED = Passage(DOC, "fn5", ("小組委員會的商議工作", "網絡安全"), "立法會於 2025 年 3 月 19 日通過《條例草案》。")
+BILL_TIMELINE = Passage(DOC, "9", ("小組委員會的商議工作", "網絡安全"),
+                        "政府當局表示，《保護關鍵基礎設施(電腦系統)條例草案》獲立法會支持，各方對條例草案的目標有共識。"
+                        "立法會於2025年3月通過該條例草案，條例將於2026年1月1日生效。")
+CLUSTER = Passage(DOC, "20", ("小組委員會的商議工作", "區域協作"),
+                  "委員對多項發展智慧城市的區域協作議題表示關注。"
+                  "委員察悉，特區政府與廣東省政府在2023年3月簽訂《粵港共建智慧城市群合作協議》，並成立專責小組。")
+CLUSTER_REPLY = Passage(DOC, "21", ("小組委員會的商議工作", "區域協作"),
+                        "委員促請政府當局與大灣區內地城市共同協作，加強數碼基建的規劃。"
+                        "政府當局表示會與廣東省有關當局保持溝通，研究如何加強在數碼基建上的相互配合。")
+
+
+def test_a_date_question_leads_with_the_top_passages_sentence_giving_the_date():
+    # The first sentence shares more of the question's words; the second gives the date asked for.
+    answer = compose(result("《保護關鍵基礎設施(電腦系統)條例草案》何時獲立法會通過？", BILL_TIMELINE, BILL), "zh-Hant")
+
+    assert answer.quotes[0].label == "9"
+    assert answer.quotes[0].text.startswith("立法會於2025年3月通過")
+
+
+def test_a_date_question_leads_with_a_lower_hits_date_when_the_top_hit_gives_none():
+    answer = compose(result("《保護關鍵基礎設施(電腦系統)條例草案》於哪天獲立法會通過？", BILL, BILL_PASSED), "zh-Hant")
+
+    assert answer.quotes[0] == Quote("立法會於 2025 年 3 月 19 日通過《條例草案》。", "fn5", DOC)
+    assert "8" in {q.label for q in answer.quotes[1:]}  # the top hit is still quoted, after it
+
+
+def test_the_top_hits_date_leads_over_a_lower_hits_date():
+    answer = compose(result("《條例草案》何時獲立法會通過？", BILL_TIMELINE, BILL_PASSED), "zh-Hant")
+
+    assert answer.quotes[0].label == "9"
+
+
+def test_a_question_that_asks_for_no_figure_date_or_person_keeps_rank_order():
+    answer = compose(result("《條例草案》有甚麼目的？", BILL, BILL_PASSED), "zh-Hant")
+
+    assert answer.quotes[0].label == "8"
+
+
+def test_the_government_named_as_the_one_acting_does_not_put_its_words_before_the_top_hit():
+    # 政府 here is who signed, not whose words are asked for: the members' note of the agreement is quoted
+    # first, not the Administration's unrelated statement further down.
+    answer = compose(result("特區政府與廣東省簽訂了甚麼智慧城市合作協議？", CLUSTER, CLUSTER_REPLY), "zh-Hant")
+
+    assert answer.quotes[0].label == "20"
+    assert "粵港共建智慧城市群合作協議" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize("question, bonus", [
+    ("When did the Government and Guangdong sign the agreement?", "inferred"),
+    ("特區政府與廣東省簽訂了甚麼協議？", "inferred"),
+    ("How did the government respond to members' concerns?", "named"),
+    ("政府當局如何回應？", "named"),
+])
+def test_only_a_question_asking_for_the_administrations_words_names_its_side(question, bonus):
+    from assistant.speaking import INFERRED_BONUS, NAMED_BONUS, speaker_preference
+
+    assert speaker_preference(question) == ("administration", {"named": NAMED_BONUS, "inferred": INFERRED_BONUS}[bonus])
