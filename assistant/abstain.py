@@ -35,7 +35,8 @@ from assistant.hit import Given, Key
 from assistant.links import Links
 from assistant.query import Query
 from assistant.settings import Settings
-from assistant.words import focus, glossary_spans, latin_names
+from assistant.dictionary import close_translations
+from assistant.words import english_focus, focus, glossary_spans, latin_names
 from index.glossary import Term, default_terms, matcher
 from index.key_table import passage_words
 from index.normalise import fold
@@ -90,17 +91,28 @@ _GIVES = {
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A version or a phase a question names (藍圖3.0, 第2階段 as folded, 首階段, phase 2): which of several it asks about.
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.])")
-_PHASE = re.compile(r"(?:第(\d{1,2})|(首))(?:個)?(?:階段|期)|\bphase (\d{1,2})\b")
+_PHASE = re.compile(r"(?:第(\d{1,2})|(首))(?:個)?(?:階段|期)|\bphase (\d{1,2}|one|two|three|four|five)\b"
+                    r"|\b(first|second|third|fourth|fifth) (?:phase|stage)\b")
+_ENGLISH_NUMBER = {"one": "1", "first": "1", "two": "2", "second": "2", "three": "3", "third": "3",
+                   "four": "4", "fourth": "4", "five": "5", "fifth": "5"}
 
 
 def which_one(folded: str) -> set[str]:
-    """The years, versions and phases a folded text names, phases as "phase N" (首階段 is phase 1).
+    """The years, versions and phases a folded text names, phases as "phase N" (首階段 and "the first
+    phase" are phase 1).
 
     >>> sorted(which_one("超算中心第2階段於2026年啟用")), sorted(which_one("首階段設施及《藍圖2.0》"))
     (['2026', 'phase 2'], ['2.0', 'phase 1'])
+    >>> sorted(which_one("when will the second phase open?")), sorted(which_one("blueprint 3.0 and phase two"))
+    (['phase 2'], ['3.0', 'phase 2'])
     """
-    phases = {f"phase {m.group(1) or m.group(3) or 1}" for m in _PHASE.finditer(folded)}
+    phases = {f"phase {_ENGLISH_NUMBER.get(n, n)}"
+              for m in _PHASE.finditer(folded) for n in [m.group(1) or m.group(3) or m.group(4) or "1"]}
     return {*_YEAR.findall(folded), *_VERSION.findall(folded), *phases}
+# English words next to an asking word that ask for whatever the report says ("how did the government
+# respond", "what is its position"), as _NO_FOCUS does in Chinese.
+_NO_FOCUS_EN = re.compile(r"respon(?:d|ds|ded|se|ses)|say|says|said|do|does|done|view|views|position|stance|progress|status"
+                          r"|answer|answers|reply|replies|replied|react|reaction|think|feel|opinion|role|roles")
 # Questions asking why (folded written form: 點解 is 為甚麼 by then).
 _WHY = re.compile(r"為甚麼|為何|何以|原因|\bwhy\b|\bhow come\b")
 # Questions asking who, or yes or no (folded written form; see asked()).
@@ -363,10 +375,25 @@ class Judge:
     def focus_forms(self, query: Query, kind: str) -> frozenset[str] | None:
         """The forms of what a how / what / which or yes-no question asks about (its focus, words.focus), which
         a sentence must hold to answer it; None for other questions or when no focus is found."""
-        if kind not in ("", "yes-no") or query.lang == "en":
-            return None  # an English word's forms are all its CC-CEDICT translations: too many to tell
+        if kind not in ("", "yes-no"):
+            return None
+        if query.lang == "en":
+            return self._english_focus_forms(query)
         words = focus(list(query.words), query.folded_written, _NO_FOCUS)
         return frozenset().union(*(query.words[w] for w in words)) if words else None
+
+    def _english_focus_forms(self, query: Query) -> frozenset[str] | None:
+        """An English question's focus (words.english_focus) as the Chinese the report uses for it: each
+        focus word's close translations (dictionary.close_translations: "manage" → 管理, not every
+        headword whose definition mentions it) that the collection holds. A focus word none of whose
+        close translations the collection holds cannot be told found or not, and is left out."""
+        english = [w for w in query.words if w.isascii()]
+        words = [w for w in english_focus(query.folded, english) if not _NO_FOCUS_EN.fullmatch(w)]
+        used = self.lexical.document_frequency
+        # (Measured on dev: counting a focus word without a close translation in the report as never found
+        # refused more answerable English questions, "what grade" among them, and removed no further none.)
+        found = frozenset(f for w in words for f in close_translations(w) if used(f))
+        return found or None
 
     def own_words_found(self, own: Query | None, folded: list[tuple[str, list]], settings: Settings) -> bool:
         """Whether a follow-up's own words (費用 in "那費用呢？") are in one of the top passages: carried
