@@ -252,3 +252,20 @@ def test_an_english_focus_the_report_never_words_is_not_held_against_a_passage()
     # "grade": no close translation of it is in this report, so it cannot tell a passage apart.
     judge = _judge((OPENING, FINED))
     assert judge.verdict(Query.parse("What grade does eHealth get?"), [OPENING], 0.99, False, SURE).verdict == "answered"
+
+
+# ---- a focus word is also found as a word sharing its uncommon second morpheme (評級 for 等級)
+
+FILLER = tuple(Passage("CB(4)1", str(n), ("其他",), f"政府當局就第{n}項措施表示會繼續跟進。") for n in range(40, 50))
+RATED = Passage("CB(4)1", "50", ("港文通",), "港文通在評審中的評級為優。")
+
+
+def test_a_focus_is_found_as_a_word_ending_in_the_same_uncommon_character():
+    judge = _judge((*FILLER, TRIAL, RATED))
+    assert judge.verdict(Query.parse("港文通拿到甚麼等級？"), [RATED], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_shared_character_most_passages_use_does_not_vouch_for_the_focus():
+    common = tuple(Passage(p.doc, p.label, p.section, p.text + "各級部門會配合。") for p in FILLER)
+    judge = _judge((*common, TRIAL, RATED))
+    assert judge.verdict(Query.parse("港文通拿到甚麼等級？"), [RATED], 0.99, False, SURE).verdict == "uncertain"
