@@ -403,12 +403,10 @@ class Judge:
         打通 and 確保 answer 保證 but answered as many questions the report does not answer.)"""
         if any(f in sentence for f in forms):
             return True
-        heads = {f[1] for f in forms if len(f) == 2}
-        if not heads:
-            return False
         share = self._character_share()
-        return any(len(w) == 2 and w[1] in heads and w not in forms and share.get(w[1], 0.0) <= _UNCOMMON_SHARE
-                   for w in cut_words(sentence))
+        heads = {f[1] for f in forms if len(f) == 2 and f[1] in sentence and share.get(f[1], 0.0) <= _UNCOMMON_SHARE}
+        # (Cut into words only when such a character is there at all: most sentences are not.)
+        return bool(heads) and any(len(w) == 2 and w[1] in heads and w not in forms for w in cut_words(sentence))
 
     def _character_share(self) -> dict[str, float]:
         """Each character's share of the collection's passages (folded), from its first _SHARE_SAMPLE
