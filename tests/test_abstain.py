@@ -196,3 +196,76 @@ def test_which_body_is_asked_for_is_read_from_the_last_noun_of_its_name(question
     from assistant.abstain import body_asked
 
     assert body_asked(Query.parse(question)).pattern == names
+
+
+# ---- the focus of an English question, read through the Chinese the report uses for it
+
+@pytest.mark.parametrize("question, focus_words", [
+    ("Which online platforms do departments use to invite start-ups?", ("online", "platforms")),
+    ("What fines can companies face under the new law?", ("fines",)),
+    ("How does the hepatitis B screening system work?", ("work",)),
+    ("How will eHealth be connected to private doctors' systems?", ("connected",)),
+    ("Which department manages the lampposts?", ()),  # the kind of body: body_asked reads it
+    ("What did the subcommittee recommend?", ()),  # nothing follows the asking word but how it is asked
+])
+def test_the_english_focus_is_the_content_word_after_which_or_what_or_the_verb_asked_how(question, focus_words):
+    from assistant.words import english_focus
+
+    assert english_focus(question.lower(), english_words(question)) == focus_words
+
+
+def test_close_translations_are_the_headwords_whose_sense_is_the_word_itself():
+    assert {"管理", "治理"} <= dictionary.close_translations("manages")
+    assert "罰款" in dictionary.close_translations("fines")
+    assert "人工" in dictionary.translations("work")  # "manual work": a phrase using the word
+    assert "人工" not in dictionary.close_translations("work")
+
+
+@pytest.mark.parametrize("text, named", [
+    ("When will the second phase open?", {"phase 2"}), ("Is phase two ready?", {"phase 2"}),
+    ("the first stage of the centre", {"phase 1"}), ("Blueprint 3.0 in 2026", {"3.0", "2026"}),
+])
+def test_english_phases_and_versions_name_which_one_as_chinese_ones_do(text, named):
+    from assistant.abstain import which_one
+
+    assert which_one(fold(text)) == named
+
+
+# A tiny report on eHealth: one paragraph never speaks of a penalty, the other does.
+OPENING = Passage("CB(4)1", "30", ("醫健通",), "醫健通日後將開放予全港市民。")
+FINED = Passage("CB(4)1", "31", ("醫健通",), "醫健通的資料如外洩，當局可處以罰款。")
+
+
+def test_an_english_which_question_whose_focus_the_passage_never_holds_is_uncertain():
+    judge = _judge((OPENING, FINED))
+    question = Query.parse("What penalty does eHealth carry?")
+    assert judge.verdict(question, [OPENING], 0.99, False, SURE).verdict == "uncertain"
+
+
+def test_an_english_which_question_is_answered_by_a_sentence_holding_a_translation_of_its_focus():
+    judge = _judge((OPENING, FINED))
+    question = Query.parse("What penalty does eHealth carry?")
+    assert judge.verdict(question, [OPENING, FINED], 0.99, False, SURE).verdict == "answered"
+
+
+def test_an_english_focus_the_report_never_words_is_not_held_against_a_passage():
+    # "grade": no close translation of it is in this report, so it cannot tell a passage apart.
+    judge = _judge((OPENING, FINED))
+    assert judge.verdict(Query.parse("What grade does eHealth get?"), [OPENING], 0.99, False, SURE).verdict == "answered"
+
+
+# ---- a focus word is also found as a word sharing its uncommon second morpheme (評級 for 等級)
+
+FILLER = tuple(Passage("CB(4)1", str(n), ("其他",), f"政府當局就第{n}項措施表示會繼續跟進。") for n in range(40, 50))
+RATED = Passage("CB(4)1", "50", ("港文通",), "港文通在評審中的評級為優。")
+
+
+def test_a_focus_is_found_as_a_word_ending_in_the_same_uncommon_character():
+    judge = _judge((*FILLER, TRIAL, RATED))
+    assert judge.verdict(Query.parse("港文通拿到甚麼等級？"), [RATED], 0.99, False, SURE).verdict == "answered"
+
+
+def test_a_shared_character_most_passages_use_does_not_vouch_for_the_focus():
+    common = tuple(Passage(p.doc, p.label, p.section, p.text + "各級部門會配合。") for p in FILLER)
+    judge = _judge((*common, TRIAL, RATED))
+    assert judge.verdict(Query.parse("港文通拿到甚麼等級？"), [RATED], 0.99, False, SURE).verdict == "uncertain"
