@@ -1,4 +1,4 @@
-"""Embed queries with OpenVINO: the default model converted once, then run without torch.
+"""Embed queries and passages with OpenVINO: the default model converted once, then run without torch.
 
 The materialised multilingual-e5-small folder (index/model_folder.py) is converted once into an
 OpenVINO model (torch is imported for that step only) and cached beside the folder:
@@ -19,6 +19,8 @@ or cannot load, tokenizer.json is read with `tokenizers` instead.
     >>> encoder = OpenVINOEncoder.load()   # doctest: +SKIP
     >>> encoder.encode(["query: 香港2030年需要多少算力？"]).shape  # doctest: +SKIP
     (1, 384)
+    >>> encoder.encode_passages(["passage: 政府當局表示……"] * 40, batch_size=16).shape  # doctest: +SKIP
+    (40, 384)
 """
 from __future__ import annotations
 
