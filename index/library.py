@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.build import build, collect_passages, dense_text, lexical_tokens
+from index.build import build, collect_passages, dense_text, lexical_tokens, passage_engines
 from index.lexical import LexicalIndex
 from index.store import LEXICAL, MANIFEST, Index, document_from_manifest, load_index, write_index
 from index.vectors import engine_for_manifest
@@ -79,7 +79,8 @@ def add(paths: list[Path], folder: Path, embedder, progress: bool = True) -> Lib
     tokens = _stored_tokens(index) + [lexical_tokens(c) for c in chunks]
     manifest = write_index(folder, passages=[*index.passages, *passages], chunks=[*index.chunks, *chunks],
                            vectors=np.concatenate([old, added]), lexical=LexicalIndex.build(tokens),
-                           model=index.model, documents=[*index.versions, *documents], engine=engine)
+                           model=index.model, documents=[*index.versions, *documents], engine=engine,
+                           extra=passage_engines(index.manifest, embedder if todo else None))
     return LibraryChange(folder, manifest, tuple(documents), len(todo), time.perf_counter() - start)
 
 
@@ -106,7 +107,8 @@ def remove(folder: Path, doc_id: str, lang: str | None = None) -> LibraryChange:
     manifest = write_index(folder, passages=[p for p in index.passages if kept(p)],
                            chunks=[index.chunks[i] for i in rows], vectors=vectors,
                            lexical=LexicalIndex.build([tokens[i] for i in rows]), model=index.model,
-                           documents=[d for d in index.versions if d not in gone], engine=engine)
+                           documents=[d for d in index.versions if d not in gone], engine=engine,
+                           extra=passage_engines(index.manifest))
     return LibraryChange(Path(folder), manifest, tuple(gone), 0, time.perf_counter() - start)
 
 

@@ -1,4 +1,4 @@
-"""Embed queries with OpenVINO: the default model converted once, then run without torch.
+"""Embed queries and passages with OpenVINO: the default model converted once, then run without torch.
 
 The materialised multilingual-e5-small folder (index/model_folder.py) is converted once into an
 OpenVINO model (torch is imported for that step only) and cached beside the folder:
@@ -19,6 +19,8 @@ or cannot load, tokenizer.json is read with `tokenizers` instead.
     >>> encoder = OpenVINOEncoder.load()   # doctest: +SKIP
     >>> encoder.encode(["query: 香港2030年需要多少算力？"]).shape  # doctest: +SKIP
     (1, 384)
+    >>> encoder.encode_passages(["passage: 政府當局表示……"] * 40, batch_size=16).shape  # doctest: +SKIP
+    (40, 384)
 """
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ MAX_TOKENS = 512  # e5's position table; sentence-transformers truncates there t
 # shapes a reader asks for are compiled once at start-up instead of on a first query of each length.
 LENGTH_BUCKETS = (16, 32, 64, 128, 256, MAX_TOKENS)
 WARM_BUCKETS = LENGTH_BUCKETS[:4]  # questions are short; longer ones compile on first use
+PASSAGE_BATCH = 16  # texts per inference in a build (docs/benchmarks.md: embedding throughput)
 
 
 class OpenVINOUnavailable(RuntimeError):
@@ -364,14 +367,24 @@ class OpenVINOEncoder:
         self.precision = precision  # the inference precision OpenVINO runs at ("bf16" or "f32")
         self._local = threading.local()
 
+    @property
+    def dim(self) -> int:
+        """Dimension of the vectors: the model's hidden size, from the compiled output's shape."""
+        return self._compiled.output(0).get_partial_shape()[2].get_length()
+
     @classmethod
-    def load(cls, model_folder: Path | None = None, warm: bool = True) -> OpenVINOEncoder:
+    def load(cls, model_folder: Path | None = None, warm: bool = True,
+             precision: str | None = None) -> OpenVINOEncoder:
         """Convert (once), compile (cached by OpenVINO) and warm the default model's query encoder.
 
         warm: run every length in WARM_BUCKETS now (for a server); else only the first run is paid
         here, which any first query would pay anyway. Takes the encoder `preload` started, if any.
+        precision: "bf16" or "f32" to compile at that inference precision (benchmarks compare them);
+        None for bf16 where the CPU has it, else f32.
         """
         model_folder = Path(model_folder) if model_folder is not None else materialise_default_model()
+        if precision is not None:
+            return cls._load(model_folder, warm, precision)
         with _preloading_lock:
             started = _preloading.pop(model_folder, None)
         if started is not None:
@@ -387,7 +400,7 @@ class OpenVINOEncoder:
 
     @classmethod
     @_keeps_locale
-    def _load(cls, model_folder: Path, warm: bool) -> OpenVINOEncoder:
+    def _load(cls, model_folder: Path, warm: bool, precision: str | None = None) -> OpenVINOEncoder:
         ov = _import_openvino()
         folder = ensure_converted(model_folder)
         core = ov.Core()
@@ -395,7 +408,8 @@ class OpenVINOEncoder:
         # Loading the tokenizer takes about as long as compiling: do both at once (both release the GIL).
         tokenizer = _Background(lambda: _load_tokenizer(core, folder, model_folder))
         try:
-            precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
+            if precision is None:
+                precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
             compiled = core.compile_model(str(folder / XML), "CPU", {
                 "PERFORMANCE_HINT": "LATENCY",
                 # bf16 where the CPU has it (cosine >= 0.9999 to float32 on every eval question,
@@ -423,6 +437,25 @@ class OpenVINOEncoder:
             pad = ((0, 0), (0, _bucket(ids.shape[1]) - ids.shape[1]))
             ids, mask = np.pad(ids, pad), np.pad(mask, pad)
         return mean_pool(self._run(ids, mask), mask)
+
+    def encode_passages(self, texts: list[str], batch_size: int = PASSAGE_BATCH, buckets: bool = False,
+                        progress=None) -> np.ndarray:
+        """float32 [n, dim] unit rows for many texts (prompt included), in the order given.
+
+        Embedded longest first, `batch_size` at a time, each batch padded to its own longest text (or,
+        with `buckets`, up to a LENGTH_BUCKETS length), as sentence-transformers orders a build's
+        batches; the mask keeps padding out of the mean, so the order changes no vector.
+        progress: called with the number of texts each batch embedded (a progress bar's update).
+        """
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            out[rows] = self.encode([texts[i] for i in rows], buckets=buckets)
+            if progress is not None:
+                progress(len(rows))
+        return out
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         request = getattr(self._local, "request", None)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from eval.query_engines import cosines, eval_query_texts, float32_queries
-from index.embed import QUERY_ENGINE_ENV, DefaultEmbedder
+from index.embed import PASSAGE_ENGINE_ENV, QUERY_ENGINE_ENV, DefaultEmbedder
 from index.model_folder import materialise_default_model
 from index.offline import OFFLINE
 
@@ -165,3 +165,57 @@ def test_loading_the_encoder_leaves_the_process_reading_files_as_utf8():
                          timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["openvino", "UTF-8"]
+
+
+# Passages: a build embeds them with the same compiled model.
+
+def test_openvino_passages_agree_with_float32_torch_on_the_bundled_report_and_long_passages(monkeypatch):
+    # Builds reuse vectors embedded before (torch, bf16 autocast or float32): they mix only if this holds.
+    from eval.query_engines import bundled_passage_texts, float32_passages, long_passage_texts
+    from index.openvino_encoder import MAX_TOKENS, _HFTokenizer
+
+    texts = bundled_passage_texts() + long_passage_texts(60)
+    tokens = [len(_HFTokenizer(materialise_default_model() / "tokenizer.json")([f"passage: {t}"])[0][0])
+              for t in texts]
+    assert max(tokens) == MAX_TOKENS  # some are cut at the limit: both engines must cut them alike
+    monkeypatch.setenv(PASSAGE_ENGINE_ENV, "openvino")
+    embedder = DefaultEmbedder()
+    ours = embedder.encode_passages(texts, batch_size=16)
+    assert embedder.passage_engine == "openvino"
+    cos = cosines(ours, float32_passages(texts))
+    worst = int(cos.argmin())
+    assert cos.min() >= 0.9999, (texts[worst][:200], float(cos.min()))
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_passage_embeds_the_same_whatever_batch_it_is_in(monkeypatch):
+    from eval.query_engines import bundled_passage_texts
+
+    monkeypatch.setenv(PASSAGE_ENGINE_ENV, "openvino")
+    texts = bundled_passage_texts()[:40]
+    embedder = DefaultEmbedder()
+    together = embedder.encode_passages(texts, batch_size=16)
+    alone = np.concatenate([embedder.encode_passages([t]) for t in texts])
+    assert embedder.passage_engine == "openvino"
+    assert cosines(together, alone).min() >= 0.99999
+
+
+BUILD_WITHOUT_TORCH = """
+import json, sys
+from pathlib import Path
+from index.build import build
+from index.embed import load_embedder
+from tests.fakes import MINI
+report = build([MINI], Path(sys.argv[1]), load_embedder(), progress=False)
+manifest = json.loads((Path(sys.argv[1]) / "manifest.json").read_text("utf-8"))
+print(json.dumps(manifest["passage_engines"]), report.embedded > 0, "torch" in sys.modules)
+"""
+
+
+def test_a_default_build_embeds_with_openvino_records_it_and_never_imports_torch(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in (QUERY_ENGINE_ENV, PASSAGE_ENGINE_ENV)}
+    run = subprocess.run([sys.executable, "-c", BUILD_WITHOUT_TORCH, str(tmp_path / "index")], cwd=ROOT,
+                         env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ['["openvino"]', "True", "False"]
