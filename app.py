@@ -26,14 +26,12 @@ def warm_up(retriever) -> None:
     """Answer one example in each language once, so the model, jieba, OpenCC and the English dictionary
     are loaded before the first reader asks (the first answer is then as fast as the rest)."""
     from assistant.answer import answer_question
-    from index.glossary import compile_all_matchers
-    from index.tokenise import keep_dictionary_in_memory
+    from index.serving import prepare_to_serve
 
     load_query_engine = getattr(retriever.embedder, "load_query_engine", None)
     if load_query_engine is not None:  # compile the query encoder and run its common lengths once
         load_query_engine(warm=True)
-    keep_dictionary_in_memory()
-    compile_all_matchers()
+    prepare_to_serve()
     for question in EXAMPLES:
         answer_question(retriever, question)
 

@@ -48,6 +48,13 @@ from ingest.chunk import sentences
 from ingest.passage import Passage
 
 
+@functools.lru_cache(maxsize=8192)
+def _sentence_words(sentence: str) -> tuple[str, ...]:
+    """A report sentence's words (index.tokenise.words): the same top passages' sentences are read
+    question after question."""
+    return tuple(cut_words(sentence))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether the report answers ("answered", "uncertain", "not_answered"), and why not."""
@@ -406,7 +413,7 @@ class Judge:
         share = self._character_share()
         heads = {f[1] for f in forms if len(f) == 2 and f[1] in sentence and share.get(f[1], 0.0) <= _UNCOMMON_SHARE}
         # (Cut into words only when such a character is there at all: most sentences are not.)
-        return bool(heads) and any(len(w) == 2 and w[1] in heads and w not in forms for w in cut_words(sentence))
+        return bool(heads) and any(len(w) == 2 and w[1] in heads and w not in forms for w in _sentence_words(sentence))
 
     def _character_share(self) -> dict[str, float]:
         """Each character's share of the collection's passages (folded), from its first _SHARE_SAMPLE

@@ -10,6 +10,7 @@ import re
 
 from index.normalise import CJK_RUN, cantonese_to_written, detect_lang, fold
 from index.key_table import LATIN_WORD
+from index.tokenise import words as cut_words
 
 # Title-case or all-caps words that name nothing specific.
 GENERIC = frozenset("""
@@ -70,12 +71,10 @@ def written_form(question: str, lang: str) -> str:
 def chinese_words(folded_written: str) -> list[str]:
     """The Chinese words that say what a question is about: jieba words of two or more characters of
     its folded written form (index.tokenise.words, as the index cuts them), question words removed."""
-    from index.tokenise import words
-
     q = folded_written
     for word in _QUESTION_WORDS:
         q = q.replace(word, " ")
-    return words(q)
+    return cut_words(q)
 
 
 def content_words(question: str) -> list[str]:

@@ -68,14 +68,12 @@ def hybrid_child(argv: list[str]) -> None:
     from assistant.followup import search_with_history
     from assistant.retrieve import Retriever
     from eval.query_embedding import engine_in_use
-    from index.glossary import compile_all_matchers
     from index.model_folder import materialise_default_model
-    from index.tokenise import keep_dictionary_in_memory
+    from index.serving import prepare_to_serve
 
     asked = read_asked(Path(argv[1]))
     retriever = Retriever.open(Path(argv[0]))
-    keep_dictionary_in_memory()  # as the app does before its first question
-    compile_all_matchers()
+    prepare_to_serve()  # as the app does before its first question
     lat = time_each(lambda a: search_with_history(retriever, a.question, a.history, k=5), asked,
                     warmup=BENCH_WARMUP)
     engine, known_by = engine_in_use(retriever.embedder)

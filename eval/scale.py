@@ -332,9 +332,8 @@ def retriever_child(argv: list[str]) -> None:
 
     from assistant.retrieve import Retriever
     from index.embed import load_embedder
-    from index.glossary import compile_all_matchers
+    from index.serving import prepare_to_serve
     from index.store import load_index
-    from index.tokenise import keep_dictionary_in_memory
 
     folder, questions = Path(argv[0]), json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     faiss.omp_set_num_threads(1)  # as Retriever.open serves
@@ -348,8 +347,7 @@ def retriever_child(argv: list[str]) -> None:
     retriever = Retriever(index, embedder)
     setup_s = time.perf_counter() - start
     embedder.encode_queries(questions[:3])  # the encoder's first calls compile and warm up
-    keep_dictionary_in_memory()  # as the app does before its first question
-    compile_all_matchers()
+    prepare_to_serve()  # as the app does before its first question
     cpu = time.process_time()
     hybrid = time_each(retriever.search, questions, warmup=3)
     # The work of a question: CPU time of every thread (the warm-up questions included), which other
