@@ -63,10 +63,11 @@ def jieba_tokenizer():
 
 
 def keep_dictionary_in_memory() -> None:
-    """Read jieba's whole dictionary now (a server, before its first question; see WordFrequencies.read_whole)."""
-    freq = jieba_tokenizer().FREQ
-    if isinstance(freq, word_frequencies.WordFrequencies):
-        freq.read_whole()
+    """Read jieba's whole dictionary now (a server, before its first question; see WordFrequencies.read_whole)
+    and hand jieba the plain dict: its hundred look-ups a question then skip the table's Python methods."""
+    tokenizer = jieba_tokenizer()
+    if isinstance(tokenizer.FREQ, word_frequencies.WordFrequencies):
+        tokenizer.FREQ = tokenizer.FREQ.read_whole()
 
 
 def dictionary_cache() -> Path:

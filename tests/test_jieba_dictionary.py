@@ -84,6 +84,11 @@ def test_questions_history_and_passages_get_the_same_tokens_from_the_cache(fresh
     monkeypatch.setattr(word_frequencies, "PROMOTE_AFTER", 100)
     assert cut_everything(texts) == expected
     assert isinstance(tokenise.jieba_tokenizer().FREQ, word_frequencies.WordFrequencies)
+    # a server reads it whole and gives jieba the plain dict: the same words, cut the same way
+    tokeniser.reload()
+    tokenise.keep_dictionary_in_memory()
+    assert type(tokenise.jieba_tokenizer().FREQ) is dict
+    assert cut_everything(texts) == expected
 
 
 def test_an_edited_glossary_names_another_dictionary_and_the_old_one_is_removed(tmp_path, monkeypatch, fresh_tokeniser):
