@@ -97,6 +97,8 @@ class _Matcher:
         for name in sorted(by_name, key=len, reverse=True):  # longest first: "generative ai" before "ai"
             groups.setdefault(name[0], []).append(name)
         self._names = groups
+        # Where a name may start: the scan jumps from one such character to the next in C.
+        self._starts = re.compile("[" + "".join(re.escape(c) for c in groups) + "]") if groups else None
         self._plural = plural
         self._groups: dict[str, tuple[re.Pattern, list[str]]] = {}
         self._by_name = by_name
@@ -120,15 +122,17 @@ class _Matcher:
 
     def finditer(self, text: str):
         """(start, end, terms) of each name in folded `text`, left to right, not overlapping."""
+        if self._starts is None:
+            return
         i = 0
-        while i < len(text):
-            group = self._group(text[i])
-            m = group[0].match(text, i) if group else None
+        while start := self._starts.search(text, i):
+            group = self._group(start.group())
+            m = group[0].match(text, start.start())
             if m:
                 yield m.start(), m.end(), self._by_name[group[1][m.lastindex - 1]]
                 i = m.end()
             else:
-                i += 1
+                i = start.start() + 1
 
 
 @functools.lru_cache(maxsize=8)
