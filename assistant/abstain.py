@@ -120,6 +120,8 @@ def which_one(folded: str) -> set[str]:
     phases = {f"phase {_ENGLISH_NUMBER.get(n, n)}"
               for m in _PHASE.finditer(folded) for n in [m.group(1) or m.group(3) or m.group(4) or "1"]}
     return {*_YEAR.findall(folded), *_VERSION.findall(folded), *phases}
+
+
 # A focus word is also found as a two-character word sharing its second character when that character is
 # in at most this share of the passages (Judge._holds); the shares are read from this many passages.
 _UNCOMMON_SHARE = 0.1

@@ -17,10 +17,10 @@ from assistant.glosses import gloss, gloss_line, needs_gloss, section_path
 from assistant.links import held_heading
 from assistant.llm import LLMError, LLMSettings, llm_answer
 from assistant.quotes import LANGS, Answer, Quote, check_lang  # noqa: F401  (LANGS, Quote: re-exported)
-from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
 from assistant.query import Query
-from index.glossary import expand
 from assistant.retrieve import Hit, SearchResult
+from assistant.speaking import NAMED_BONUS, Said, said_in, speaker_preference, speaker_preference_folded
+from index.glossary import expand
 from index.normalise import detect_lang, fold
 from ingest.charsets import CJK_RUN
 from ingest.labels import citation
