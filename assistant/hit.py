@@ -26,11 +26,6 @@ class Hit:
         return (self.passage.doc, self.passage.label)
 
 
-def by_key(hits: list[Hit]) -> dict[Key, float]:
-    """{(doc, label): score} of ranked hits, for fuse()."""
-    return {h.key: h.score for h in hits}
-
-
 VERDICTS = ("answered", "uncertain", "not_answered")
 
 

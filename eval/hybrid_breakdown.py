@@ -14,7 +14,6 @@ from eval.timing import one_torch_thread, time_each
 def hybrid_breakdown(index, embedder, questions: list[str]) -> dict:
     """Per-question cost of each stage of a hybrid search, timed one stage at a time."""
     from assistant.fuse import fuse, rank
-    from assistant.hit import by_key
     from assistant.query import Query
     from assistant.retrieve import Retriever
     from index.glossary import expand
@@ -24,8 +23,8 @@ def hybrid_breakdown(index, embedder, questions: list[str]) -> dict:
     queries = [Query.parse(q, s.normalise) for q in questions]
     qvecs = embedder.encode_queries([q.expanded for q in queries])
     n = range(len(queries))
-    dense = [by_key(retriever.dense.search(q, s.pool)) for q in queries]
-    lexical = [by_key(retriever.lexical.search(q, s.pool)) for q in queries]
+    dense = [retriever.dense.scored(q, s.pool) for q in queries]
+    lexical = [retriever.lexical.scored(q, s.pool) for q in queries]
     fused = [fuse(d, l, s.lexical_weight) for d, l in zip(dense, lexical)]
     spread = [retriever.links.spread(f, s.link_bonus) for f in fused]
     top = [[retriever.by_label[key] for key in rank(scores, retriever.links.position)[:3]] for scores in spread]
@@ -36,7 +35,7 @@ def hybrid_breakdown(index, embedder, questions: list[str]) -> dict:
             lambda: time_each(lambda q: embedder.encode_queries([q.expanded]), queries)),
         "faiss_search": time_each(lambda i: index.vectors.search(qvecs[i:i + 1], min(s.pool, index.vectors.ntotal)), n),
         "normalise_tokens": time_each(lambda q: Query.parse(q, s.normalise), questions),  # the whole analysis
-        "bm25_scores": time_each(lambda q: retriever.lexical.search(q, s.pool), queries),
+        "bm25_scores": time_each(lambda q: retriever.lexical.scored(q, s.pool), queries),
         "fuse_and_links": time_each(lambda i: retriever.links.spread(fuse(dense[i], lexical[i], s.lexical_weight),
                                                                      s.link_bonus), n),
         "rank": time_each(lambda i: rank(spread[i], retriever.links.position), n),
